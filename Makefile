@@ -1,0 +1,52 @@
+# lossbook: every target sets up .venv itself, and skips the install when nothing changed.
+#   make lab     set up, then open the notebooks in JupyterLab
+#   make test    set up, then run everything: unit/parity tests, doctests, ruff, nbval over every notebook
+#   make bench   set up, then time lossbook against PyTorch (benchmarks/bench_losses.py)
+#   make execute re-execute every notebook in a fresh kernel and save it with its outputs
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+# The stamp is keyed on the content of the files that decide the install: change one, and the next
+# target reinstalls; change nothing, and the set-up costs a hash.
+STAMP  := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | cksum | cut -d' ' -f1)
+JOBS   ?= 2
+PORT   ?= 8888
+
+.PHONY: setup lab test unit lint nbval bench execute handouts clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+lab: setup
+	$(BIN)/jupyter lab --notebook-dir=. --ServerApp.default_url=/lab/tree/notebooks --port=$(PORT)
+
+test: setup lint
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadscope \
+		--nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+unit: setup
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadscope tests lossbook
+
+lint: setup
+	$(BIN)/ruff check .
+
+nbval: setup
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadscope notebooks \
+		--nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+bench: setup
+	$(BIN)/python benchmarks/bench_losses.py
+
+execute: setup
+	$(BIN)/python tools/execute_notebooks.py
+
+clean:
+	rm -rf $(VENV) build .pytest_cache .hypothesis
