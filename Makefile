@@ -22,6 +22,8 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	@# Build matplotlib's font cache now: on first import it says so on stderr, which nbval would compare.
+	$(BIN)/python -c "import matplotlib.pyplot"
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 

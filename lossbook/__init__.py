@@ -18,6 +18,7 @@ multi_margin_loss), ``exercises`` (self-checks for the notebooks' coding exercis
 from .activations import *
 from .binary import *
 from .classification import *
+from .compare import *
 from .exercises import *
 from .margin import *
 from .regression import *
