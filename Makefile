@@ -12,6 +12,10 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | cksum | cut -d' ' -f1)
 JOBS   ?= 2
 PORT   ?= 8888
+# Extra flags for `jupyter lab` (the smoke test passes --no-browser, a token and a loopback address).
+LAB_FLAGS ?=
+# JupyterLab refuses to run as root unless told; containers and CI machines often are root.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: setup lab test unit lint nbval bench execute handouts clean
 
@@ -28,7 +32,7 @@ $(STAMP): requirements.txt pyproject.toml
 	@touch $@
 
 lab: setup
-	$(BIN)/jupyter lab --notebook-dir=. --ServerApp.default_url=/lab/tree/notebooks --port=$(PORT)
+	$(BIN)/jupyter lab --notebook-dir=. --ServerApp.default_url=/lab/tree/notebooks --port=$(PORT) $(ROOT_FLAG) $(LAB_FLAGS)
 
 test: setup lint
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadscope \

@@ -34,7 +34,7 @@ def main() -> None:
         if not line:
             continue
         if line.startswith("#"):
-            if line.startswith("# Keep in step") or line.startswith("# Upgrading") or line.startswith("# Exact"):
+            if line.startswith(("# Keep in step", "# Upgrading", "# Exact")):
                 continue
             out.append(f"      {line}")
         else:

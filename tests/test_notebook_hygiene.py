@@ -1,0 +1,126 @@
+"""Notebook hygiene: structure and state that nbval does not check.
+
+nbval re-executes each notebook and compares outputs; this file checks what a reader and a handout need:
+the arc of headings, exercises with tagged solutions, cells executed in order in a fresh kernel, no error
+or stderr outputs, nothing machine-specific in the outputs, kernelspec python3, a size under 1 MB.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+TEACHING = [p for p in NOTEBOOKS if not p.name.startswith("00_")]
+ARC = ["Setup", "Idea", "Derivation", "By hand", "With lossbook", "In PyTorch", "Pitfalls", "Exercises",
+       "Summary"]
+MACHINE_SPECIFIC = re.compile(
+    r"at 0x[0-9a-f]{6,}|np\.float(16|32|64)\(|grad_fn=|tensor\(|/root/|/home/|/tmp/|/work/|site-packages"
+)
+EXERCISE = re.compile(r"^### Exercise (\d+)\b")
+
+
+def load(path: Path):
+    return nbformat.read(path, as_version=4)
+
+
+def tags(cell) -> list[str]:
+    return cell.metadata.get("tags", [])
+
+
+def output_text(output) -> str:
+    text = output.get("text", "")
+    data = output.get("data", {})
+    return "".join(text) + "".join(data.get("text/plain", "")) + "".join(data.get("text/html", ""))
+
+
+def level2_headings(nb) -> list[str]:
+    heads = []
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            heads += re.findall(r"^## (.+?)\s*$", cell.source, re.M)
+    return heads
+
+
+def test_there_are_notebooks():
+    assert NOTEBOOKS and NOTEBOOKS[0].name == "00_index.ipynb"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_valid_small_and_python3(path):
+    nb = load(path)
+    nbformat.validate(nb)
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+    assert path.stat().st_size < 1_000_000, f"{path.name} is {path.stat().st_size} bytes (limit 1 MB)"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_executed_in_order_in_a_fresh_kernel(path):
+    counts = [c.execution_count for c in load(path).cells if c.cell_type == "code" and c.source.strip()]
+    assert counts, f"{path.name} has no code cell for nbval to run"
+    assert counts == list(range(1, len(counts) + 1)), (
+        f"{path.name}: execution counts {counts}; run tools/execute_notebooks.py on it"
+    )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_outputs_have_no_errors_stderr_or_machine_specific_text(path):
+    for index, cell in enumerate(load(path).cells):
+        if cell.cell_type != "code":
+            continue
+        for output in cell.outputs:
+            where = f"{path.name} cell {index}"
+            if output.output_type == "error":
+                assert "raises-exception" in tags(cell), f"{where}: error output {output.ename}"
+            assert output.get("name") != "stderr", f"{where}: stderr output {output_text(output)[:200]!r}"
+            found = MACHINE_SPECIFIC.search(output_text(output))
+            assert not found, f"{where}: machine-specific text {found.group(0)!r} in the output"
+
+
+@pytest.mark.parametrize("path", TEACHING, ids=lambda p: p.name)
+def test_the_arc_of_headings_is_complete_and_in_order(path):
+    nb = load(path)
+    assert nb.cells[0].cell_type == "markdown" and re.match(r"# \d\d · ", nb.cells[0].source)
+    heads = [h for h in level2_headings(nb) if h in ARC]
+    assert heads == ARC, f"{path.name}: arc headings {heads}, expected {ARC}"
+    for word in ("Learning goals", "Prerequisites"):
+        assert word in nb.cells[0].source, f"{path.name}: the first cell should state the {word}"
+
+
+@pytest.mark.parametrize("path", TEACHING, ids=lambda p: p.name)
+def test_setup_is_one_code_cell_and_navigation_is_top_and_bottom(path):
+    nb = load(path)
+    nav = [i for i, c in enumerate(nb.cells) if "navigation" in tags(c)]
+    assert nav[:1] == [1] and nav[-1:] == [len(nb.cells) - 1], f"{path.name}: navigation cells at {nav}"
+    start = next(i for i, c in enumerate(nb.cells) if c.cell_type == "markdown" and "## Setup" in c.source)
+    after = nb.cells[start + 1 :]
+    end = next(i for i, c in enumerate(after) if c.cell_type == "markdown" and "## " in c.source)
+    code = [c for c in after[:end] if c.cell_type == "code"]
+    assert len(code) == 1, f"{path.name}: the Setup section should hold one code cell, has {len(code)}"
+
+
+@pytest.mark.parametrize("path", TEACHING, ids=lambda p: p.name)
+def test_exercises_have_tagged_solutions_right_below(path):
+    cells = load(path).cells
+    exercises = [i for i, c in enumerate(cells) if c.cell_type == "markdown" and EXERCISE.match(c.source)]
+    assert len(exercises) >= 3, f"{path.name}: {len(exercises)} exercises, at least 3 wanted"
+    for i in exercises:
+        title = cells[i].source.splitlines()[0]
+        assert "solution" in tags(cells[i + 1]), f"{path.name}: no cell tagged solution under {title!r}"
+    coding = [c for c in cells if c.cell_type == "code" and "lb.check_exercise(" in c.source]
+    assert coding, f"{path.name}: no coding exercise with a self-check"
+    for cell in cells:
+        if "solution" in tags(cell) and cell.cell_type == "code" and "### BEGIN SOLUTION" in cell.source:
+            assert cell.source.count("### BEGIN SOLUTION") == cell.source.count("### END SOLUTION")
+        if "solution" not in tags(cell):
+            assert "### BEGIN SOLUTION" not in cell.source, f"{path.name}: markers in an untagged cell"
+
+
+def test_machine_specific_pattern_catches_what_it_should():
+    for bad in ["np.float64(0.25)", "<Figure at 0x7f3a2b1c0d90>", "tensor(0.2547)", "/home/me/x.py"]:
+        assert MACHINE_SPECIFIC.search(bad), bad
+    assert not MACHINE_SPECIFIC.search("loss = 0.2547")

@@ -1,0 +1,157 @@
+"""Keep the navigation of the notebooks, the index's contents table and the README's contents table true.
+
+The reading order lives in one place, ``CONTENTS`` below. From it this script writes:
+- the navigation line (previous | index | next) into every markdown cell tagged ``navigation``
+  (each notebook has one near the top and one at the bottom);
+- the contents table into the cells tagged ``contents`` of ``notebooks/00_index.ipynb``;
+- the contents table of README.md, between ``<!-- contents:start -->`` and ``<!-- contents:end -->``.
+
+    python tools/navigation.py          # rewrite what is out of date
+    python tools/navigation.py --check  # exit 1 and list what is out of date (tests/test_navigation.py)
+
+Markdown cells have no outputs, so rewriting them needs no re-execution of the notebook.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+README = ROOT / "README.md"
+
+# (file, short title, one-line summary) in reading order. Add a notebook here, then run this script.
+CONTENTS: list[tuple[str, str, str]] = [
+    (
+        "00_index.ipynb",
+        "Index",
+        "What the collection teaches, the reading order, notation and a cheat sheet.",
+    ),
+    (
+        "01_cross_entropy.ipynb",
+        "Softmax and cross entropy",
+        "From logits to probabilities to −ln p: the dog/cat/horse/cheetah example by hand, "
+        "in lossbook and in PyTorch; what a good loss value is; log-sum-exp.",
+    ),
+    (
+        "02_binary_cross_entropy.ipynb",
+        "Binary cross entropy",
+        "Sigmoid and BCE, `BCELoss` against `BCEWithLogitsLoss` (and why the logits version exists), "
+        "multi-label targets, `pos_weight`.",
+    ),
+    (
+        "03_regression_losses.ipynb",
+        "Regression losses: MAE, MSE, RMSE",
+        "L1, L2 and RMSE by hand and in PyTorch; units, outliers, mean against median, the (N, 1) "
+        "shape trap.",
+    ),
+    (
+        "04_hinge_loss.ipynb",
+        "Hinge loss",
+        "Margins and the three regimes, ±1 labels, the PyTorch look-alikes, a linear SVM trained "
+        "with autograd.",
+    ),
+]
+
+NAV_TAG = "navigation"
+CONTENTS_TAG = "contents"
+README_START = "<!-- contents:start -->"
+README_END = "<!-- contents:end -->"
+
+
+def existing_contents() -> list[tuple[str, str, str]]:
+    """The entries of CONTENTS whose notebook exists (a planned notebook is listed once it lands)."""
+    return [entry for entry in CONTENTS if (NOTEBOOKS / entry[0]).exists()]
+
+
+def label(entry: tuple[str, str, str]) -> str:
+    return f"{entry[0][:2]} · {entry[1]}"
+
+
+def navigation_line(position: int, entries: list[tuple[str, str, str]]) -> str:
+    parts = []
+    if position > 0:
+        prev = entries[position - 1]
+        parts.append(f"[← {label(prev)}]({prev[0]})")
+    if position != 0:
+        parts.append(f"[Index]({entries[0][0]})")
+    if position + 1 < len(entries):
+        nxt = entries[position + 1]
+        parts.append(f"[{label(nxt)} →]({nxt[0]})")
+    return " | ".join(parts)
+
+
+def contents_table(entries: list[tuple[str, str, str]], link_prefix: str) -> str:
+    rows = ["| # | Notebook | What you learn |", "|---|---|---|"]
+    for file, title, summary in entries:
+        rows.append(f"| {file[:2]} | [{title}]({link_prefix}{file}) | {summary} |")
+    return "\n".join(rows)
+
+
+def update_notebook(path: Path, position: int, entries, check: bool) -> list[str]:
+    nb = nbformat.read(path, as_version=4)
+    changed = []
+    nav = navigation_line(position, entries)
+    table = contents_table(entries, link_prefix="")
+    nav_cells = 0
+    for cell in nb.cells:
+        tags = cell.metadata.get("tags", [])
+        wanted = None
+        if NAV_TAG in tags:
+            nav_cells += 1
+            wanted = nav
+        elif CONTENTS_TAG in tags:
+            wanted = "## Contents\n\n" + table
+        if wanted is not None and cell.source != wanted:
+            changed.append(f"{path.name}: cell tagged {tags} is out of date")
+            cell.source = wanted
+    if nav_cells < 2:
+        changed.append(f"{path.name}: expected two cells tagged '{NAV_TAG}' (top, bottom), found {nav_cells}")
+    elif changed and not check:
+        nbformat.write(nb, path)
+    return changed
+
+
+def update_readme(entries, check: bool) -> list[str]:
+    text = README.read_text()
+    start, end = text.find(README_START), text.find(README_END)
+    if start < 0 or end < start:
+        return [f"README.md: markers {README_START} … {README_END} not found"]
+    wanted = f"{README_START}\n{contents_table(entries, link_prefix='notebooks/')}\n{README_END}"
+    current = text[start : end + len(README_END)]
+    if current == wanted:
+        return []
+    if not check:
+        README.write_text(text.replace(current, wanted))
+    return ["README.md: contents table is out of date"]
+
+
+def unlisted_notebooks() -> list[str]:
+    listed = {entry[0] for entry in CONTENTS}
+    return [
+        f"{p.name}: not in tools/navigation.py CONTENTS"
+        for p in sorted(NOTEBOOKS.glob("*.ipynb"))
+        if p.name not in listed
+    ]
+
+
+def main(argv: list[str]) -> int:
+    check = "--check" in argv
+    entries = existing_contents()
+    problems = unlisted_notebooks()
+    for position, entry in enumerate(entries):
+        problems += update_notebook(NOTEBOOKS / entry[0], position, entries, check)
+    problems += update_readme(entries, check)
+    for line in problems:
+        print(line)
+    if check and problems:
+        print("Run `python tools/navigation.py` to bring them up to date.")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
