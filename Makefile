@@ -48,6 +48,9 @@ nbval: setup
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadscope notebooks \
 		--nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
+handouts: setup
+	$(BIN)/python tools/handouts.py
+
 bench: setup
 	$(BIN)/python benchmarks/bench_losses.py
 
