@@ -60,9 +60,9 @@ def as_index_array(x, name: str) -> np.ndarray:
         return arr.astype(np.int64, copy=False)
     if arr.dtype.kind == "f":
         raise TypeError(
-            f"{name}: class indices must be integers, got dtype {arr.dtype}. If these are class indices "
-            f"stored as floats, convert them ({name}.astype(int) in numpy, {name}.long() in PyTorch); if they "
-            f"are class probabilities, give them the same shape as input"
+            f"{name}: class indices must be integers, got dtype {arr.dtype}. If these are class "
+            f"indices stored as floats, convert them ({name}.astype(int) in numpy, {name}.long() in "
+            f"PyTorch); if they are class probabilities, give them the same shape as input"
         )
     raise TypeError(f"{name}: expected integer class indices, got an array of dtype {arr.dtype}")
 
@@ -151,7 +151,7 @@ def reduce_grad(grad: np.ndarray, reduction: str) -> np.ndarray:
             "For per-element gradients use reduction='sum' (each element's loss depends only on its input)"
         )
     if reduction == "mean" and grad.size:
-        return grad / grad.size
+        return np.asarray(grad / grad.size)  # np.asarray: a 0-d array divided gives a numpy scalar
     return grad
 
 
@@ -162,3 +162,157 @@ def to_output(x: np.ndarray, dtype) -> np.ndarray:
 def _first(mask: np.ndarray):
     idx = tuple(int(i[0]) for i in np.nonzero(mask))
     return idx[0] if len(idx) == 1 else idx
+
+
+def as_real_scalar(x, name: str) -> float:
+    """A scalar option such as ``margin``: any real number (Python, numpy), returned as a Python float.
+
+    A Python float keeps float32 inputs in float32 (numpy treats it as a "weak" scalar, as PyTorch does).
+    NaN and ±inf are allowed and propagate as in PyTorch.
+    """
+    if isinstance(x, bool) or not isinstance(x, (int, float, np.integer, np.floating)):
+        raise TypeError(
+            f"{name}: expected a real number (int or float), got {type(x).__name__} {x!r}"
+            + (f"; pass a plain number, e.g. {name}=float(value)" if hasattr(x, "shape") else "")
+        )
+    return float(x)
+
+
+# --- class targets (cross_entropy, nll_loss, multi_margin_loss) -----------------------------------------
+
+
+def _first_bad(mask: np.ndarray):
+    """Index of the first True in ``mask`` (``None`` for a 0-d mask), for error messages."""
+    return None if mask.ndim == 0 else _first(mask)
+
+
+def check_ignore_index(ignore_index) -> int:
+    """``ignore_index``: a plain integer (the class index whose targets are skipped)."""
+    if isinstance(ignore_index, bool) or not isinstance(ignore_index, (int, np.integer)):
+        raise TypeError(
+            f"ignore_index: expected an integer class index to skip (default -100), got "
+            f"{type(ignore_index).__name__} {ignore_index!r}; pass e.g. ignore_index=int(value)"
+        )
+    return int(ignore_index)
+
+
+def check_label_smoothing(label_smoothing) -> float:
+    """``label_smoothing``: a real number in [0, 1] (PyTorch silently ignores negative values)."""
+    if isinstance(label_smoothing, bool) or not isinstance(
+        label_smoothing, (int, float, np.integer, np.floating)
+    ):
+        raise TypeError(
+            f"label_smoothing: expected a number in [0, 1], got {type(label_smoothing).__name__} "
+            f"{label_smoothing!r}"
+        )
+    eps = float(label_smoothing)
+    if not 0.0 <= eps <= 1.0:  # also refuses NaN
+        raise ValueError(
+            f"label_smoothing: expected a number in [0, 1] (the share of each target moved to the uniform "
+            f"distribution over classes), got {eps!r}. Typical values are 0.05 to 0.2; 0 switches it off"
+        )
+    return eps
+
+
+def check_class_probabilities(x: np.ndarray, name: str = "target") -> None:
+    """Class-probability targets: every value in [0, 1], no NaN (rows need not sum to 1, as in PyTorch)."""
+    if x.size == 0:
+        return
+    nan = np.isnan(x)
+    if nan.any():
+        raise ValueError(
+            f"{name}: expected class probabilities in [0, 1], got NaN at index {_first(nan)}. "
+            f"Find where the NaN came from (a 0/0 when normalising?) and fix it there"
+        )
+    bad = (x < 0) | (x > 1)
+    if bad.any():
+        idx = _first(bad)
+        raise ValueError(
+            f"{name}: expected class probabilities in [0, 1], got {x[idx]!r} at index {idx}. If these are "
+            f"scores (logits), turn them into probabilities with softmax along the class axis first"
+        )
+
+
+def check_class_target(
+    target, input: np.ndarray, class_axis: int, *, ignore_index: int | None = None, probabilities: bool = True
+):
+    """Classify and check a classification target; return ``("index", int64 array)`` or
+    ``("probability", array in input's dtype)``.
+
+    Class indices: integers, input's shape without ``class_axis``, each in [0, C) or equal to
+    ``ignore_index``. Class probabilities (only if ``probabilities``): floats, input's shape, in [0, 1].
+    """
+    arr = _to_numpy(target, "target")
+    n_classes = input.shape[class_axis]
+    index_shape = input.shape[:class_axis] + input.shape[class_axis + 1 :]
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(
+            "target: expected integer class indices"
+            + (" or float class probabilities" if probabilities else "")
+            + f", got an array of dtype {arr.dtype}"
+        )
+    if probabilities and arr.shape == input.shape and input.ndim >= 1:
+        if arr.dtype.kind != "f":
+            raise TypeError(
+                f"target: class probabilities (a target with input's shape {tuple(input.shape)}) must be "
+                f"floats, got dtype {arr.dtype}. If it is one-hot, pass class indices instead "
+                f"(target.argmax(axis={class_axis})) or convert it (target.astype(float))"
+            )
+        if ignore_index is not None and ignore_index >= 0:
+            raise ValueError(
+                f"ignore_index: only class-index targets can be ignored, got ignore_index={ignore_index} "
+                f"with class-probability targets (as in PyTorch). Leave ignore_index at its default (-100), "
+                f"and give a sample you want to skip a weight of 0 instead"
+            )
+        probs = as_like(arr, "target", input)
+        check_class_probabilities(probs, "target")
+        return "probability", probs
+    if arr.shape != index_shape:
+        hint = ""
+        if not probabilities and arr.shape == input.shape:
+            hint = (
+                f" This loss takes class indices, not probabilities or one-hot rows: pass "
+                f"target.argmax(axis={class_axis}) (or use cross_entropy, which accepts probabilities)."
+            )
+        elif arr.shape == (*index_shape, 1):
+            hint = " Your target has a trailing axis of size 1: use target.squeeze(-1)."
+        elif input.ndim == 1 and arr.size == 1:
+            hint = " For a single sample of shape (C,), pass a scalar target (0, not [0])."
+        elif input.ndim >= 3 and arr.ndim == input.ndim - 1 and arr.shape[-1] == input.shape[1]:
+            hint = (
+                " The class axis must be axis 1, as in PyTorch (N, C, d1, ...): if your classes are last, "
+                "use np.moveaxis(input, -1, 1)."
+            )
+        raise ValueError(
+            f"target: expected class indices of shape {tuple(index_shape)} (input's shape "
+            f"{tuple(input.shape)} without the class axis {class_axis})"
+            + (f" or class probabilities of shape {tuple(input.shape)}" if probabilities else "")
+            + f", got shape {tuple(arr.shape)}.{hint}"
+        )
+    t = as_index_array(arr, "target")
+    valid = (t >= 0) & (t < n_classes)
+    if ignore_index is not None:
+        valid |= t == ignore_index
+    if not valid.all():
+        idx = _first_bad(~valid)
+        bad = int(t[idx] if idx is not None else t)
+        allowed = f"0 ≤ target < {n_classes}" + (
+            f" (or target == ignore_index == {ignore_index})" if ignore_index is not None else ""
+        )
+        if bad == n_classes and t.min() >= 1:
+            fix = "Your labels look numbered from 1: subtract 1."
+        elif bad < 0 and ignore_index is not None:
+            fix = f"To skip these targets, pass ignore_index={bad}."
+        else:
+            fix = f"Check the labels, or the number of classes C = input.shape[{class_axis}] = {n_classes}."
+        where = "" if idx is None else f" at index {idx}"
+        raise ValueError(f"target: class indices must satisfy {allowed}, got {bad}{where}. {fix}")
+    return "index", t
+
+
+def check_grad_reduction(reduction) -> str:
+    """Gradients exist for a scalar loss: 'mean' or 'sum' (the same message as :func:`reduce_grad`)."""
+    check_reduction(reduction)
+    if reduction == "none":
+        reduce_grad(np.zeros(0), reduction)  # raises the shared message
+    return reduction
