@@ -7,8 +7,9 @@ is the shape ``(N, C)``.
 Differences from PyTorch, all on purpose:
 
 * Shapes must match exactly, and ``weight`` must have the input's shape: PyTorch broadcasts ``weight``
-  (and ``pos_weight``); lossbook only accepts ``pos_weight`` of shape ``(C,)`` (one per class, along the
-  last axis) or the input's shape, and refuses everything else instead of guessing.
+  (and ``pos_weight``); lossbook only accepts ``pos_weight`` as a single number (shape ``()`` or
+  ``(1,)``), one per class along the last axis ``(C,)``, or the input's shape, and refuses everything
+  else instead of guessing.
 * ``binary_cross_entropy_with_logits`` checks that targets lie in [0, 1]. PyTorch does not, and quietly
   returns a (possibly negative) number for a target such as 2 or -1, which is always a bug.
 """
@@ -80,6 +81,10 @@ def _prepare(input, target, weight):
 def _check_pos_weight(pos_weight, x: np.ndarray) -> np.ndarray:
     pw = as_like(pos_weight, "pos_weight", x)
     per_class = x.shape[-1:]
+    if pw.shape in ((), (1,)):
+        # One weight for every element: unambiguous whatever the input's shape (PyTorch's usual case of a
+        # single binary label per sample, logits of shape (N,)).
+        return pw.reshape(())
     if pw.shape not in (per_class, x.shape):
         c = per_class[0] if per_class else 1
         raise ValueError(
@@ -198,10 +203,11 @@ def binary_cross_entropy_with_logits(input, target, *, weight=None, pos_weight=N
     A common choice is (number of negatives) / (number of positives) per class.
 
     Shapes: input ``(*)`` logits, any real numbers; target ``(*)``, the same shape, in [0, 1]; weight
-    ``(*)``, the same shape; pos_weight ``(C,)`` with C = input.shape[-1] (one per class, the usual
-    multi-label case) or the same shape as input. PyTorch broadcasts weight and pos_weight; lossbook
-    accepts only these shapes. PyTorch does not check the targets; lossbook refuses targets outside
-    [0, 1] (a target of -1 or 2 gives a meaningless, possibly negative, loss).
+    ``(*)``, the same shape; pos_weight a single number (shape ``()`` or ``(1,)``), ``(C,)`` with
+    C = input.shape[-1] (one per class, the usual multi-label case) or the same shape as input.
+    PyTorch broadcasts weight and pos_weight; lossbook accepts only these shapes. PyTorch does not
+    check the targets; lossbook refuses targets outside [0, 1] (a target of -1 or 2 gives a
+    meaningless, possibly negative, loss).
 
     Reduction: "mean" (default), "sum" or "none", as in ``binary_cross_entropy``.
 

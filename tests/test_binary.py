@@ -451,7 +451,7 @@ def test_weight_of_wrong_shape_refused(fn):
 
 
 @pytest.mark.parametrize("fn", [LOGITS, LOGITS_GRAD])
-@pytest.mark.parametrize("shape", [(1,), (2, 1), (2,), ()])
+@pytest.mark.parametrize("shape", [(2, 1), (2,), (1, 3), (3, 1)])
 def test_pos_weight_of_wrong_shape_refused(fn, shape):
     with pytest.raises(
         ValueError, match=r"pos_weight: expected one weight per class.*\(3,\).*\(2, 3\).*np\.full\(3"
@@ -490,3 +490,20 @@ def test_non_numeric_input_refused(fn, bad, match):
 def test_non_numeric_target_refused(fn):
     with pytest.raises(TypeError, match=r"target: expected numbers.*got str"):
         fn([0.5], "1")
+
+
+@pytest.mark.parametrize("fn_pair", [("loss",), ("grad",)])
+@pytest.mark.parametrize("pw_shape", [(), (1,)])
+def test_a_single_pos_weight_applies_to_every_element_like_torch(fn_pair, pw_shape):
+    (kind,) = fn_pair
+    fn = lb.binary_cross_entropy_with_logits if kind == "loss" else lb.binary_cross_entropy_with_logits_grad
+    x = np.array([-2.0, 0.5, 3.0])
+    t = np.array([1.0, 0.0, 1.0])
+    pw = np.full(pw_shape, 9.0)
+    xt = torch.tensor(x, requires_grad=True)
+    out = F.binary_cross_entropy_with_logits(xt, _t(t), pos_weight=_t(pw), reduction="mean")
+    if kind == "loss":
+        np.testing.assert_allclose(fn(x, t, pos_weight=pw), out.item(), rtol=1e-10)
+    else:
+        out.backward()
+        np.testing.assert_allclose(fn(x, t, pos_weight=pw), xt.grad.numpy(), rtol=1e-10)
