@@ -64,7 +64,7 @@ def _check_targets(t: np.ndarray) -> None:
         idx = tuple(int(i[0]) for i in np.nonzero(bad))
         idx = idx[0] if len(idx) == 1 else idx
         raise ValueError(
-            f"target: expected targets in [0, 1] (0/1 labels or soft labels), got {t[idx]!r} at index "
+            f"target: expected targets in [0, 1] (0/1 labels or soft labels), got {float(t[idx])!r} at index "
             f"{idx}. Labels in {{-1, +1}} map to {{0, 1}} with (target + 1) / 2"
         )
 
