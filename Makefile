@@ -11,6 +11,9 @@ BIN    := $(VENV)/bin
 # target reinstalls; change nothing, and the set-up costs a hash.
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | cksum | cut -d' ' -f1)
 JOBS   ?= 2
+# Tests and notebooks run JOBS processes side by side; one thread each keeps 2 cores from thrashing (tiny
+# tensors gain nothing from threads, and a loaded machine made PyTorch's thread pool 30x slower).
+TEST_ENV := OMP_NUM_THREADS=1
 PORT   ?= 8888
 # Extra flags for `jupyter lab` (the smoke test passes --no-browser, a token and a loopback address).
 LAB_FLAGS ?=
@@ -35,17 +38,17 @@ lab: setup
 	$(BIN)/jupyter lab --notebook-dir=. --ServerApp.default_url=/lab/tree/notebooks --port=$(PORT) $(ROOT_FLAG) $(LAB_FLAGS)
 
 test: setup lint
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadscope \
+	$(TEST_ENV) $(BIN)/python -m pytest -n $(JOBS) --dist loadscope \
 		--nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 unit: setup
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadscope tests lossbook
+	$(TEST_ENV) $(BIN)/python -m pytest -n $(JOBS) --dist loadscope tests lossbook
 
 lint: setup
 	$(BIN)/ruff check .
 
 nbval: setup
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadscope notebooks \
+	$(TEST_ENV) $(BIN)/python -m pytest -n $(JOBS) --dist loadscope notebooks \
 		--nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 handouts: setup
@@ -55,7 +58,7 @@ bench: setup
 	$(BIN)/python benchmarks/bench_losses.py
 
 execute: setup
-	$(BIN)/python tools/execute_notebooks.py
+	$(TEST_ENV) $(BIN)/python tools/execute_notebooks.py
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .hypothesis

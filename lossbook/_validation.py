@@ -100,7 +100,7 @@ def check_in_unit_interval(x: np.ndarray, name: str, what: str) -> None:
     if bad.any():
         idx = _first(bad)
         raise ValueError(
-            f"{name}: expected {what} in [0, 1], got {x[idx]!r} at index {idx}. If these are logits "
+            f"{name}: expected {what} in [0, 1], got {float(x[idx])!r} at index {idx}. If these are logits "
             f"(raw scores), use the *_with_logits loss, or apply sigmoid first"
         )
 
@@ -228,8 +228,8 @@ def check_class_probabilities(x: np.ndarray, name: str = "target") -> None:
     if bad.any():
         idx = _first(bad)
         raise ValueError(
-            f"{name}: expected class probabilities in [0, 1], got {x[idx]!r} at index {idx}. If these are "
-            f"scores (logits), turn them into probabilities with softmax along the class axis first"
+            f"{name}: expected class probabilities in [0, 1], got {float(x[idx])!r} at index {idx}. If "
+            f"these are scores (logits), turn them into probabilities with softmax along the class axis first"
         )
 
 
@@ -274,10 +274,10 @@ def check_class_target(
                 f" This loss takes class indices, not probabilities or one-hot rows: pass "
                 f"target.argmax(axis={class_axis}) (or use cross_entropy, which accepts probabilities)."
             )
-        elif arr.shape == (*index_shape, 1):
-            hint = " Your target has a trailing axis of size 1: use target.squeeze(-1)."
         elif input.ndim == 1 and arr.size == 1:
             hint = " For a single sample of shape (C,), pass a scalar target (0, not [0])."
+        elif arr.shape == (*index_shape, 1):
+            hint = " Your target has a trailing axis of size 1: use target.squeeze(-1)."
         elif input.ndim >= 3 and arr.ndim == input.ndim - 1 and arr.shape[-1] == input.shape[1]:
             hint = (
                 " The class axis must be axis 1, as in PyTorch (N, C, d1, ...): if your classes are last, "

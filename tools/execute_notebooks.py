@@ -9,6 +9,7 @@ committed outputs are what nbval will compare against. Prints each notebook's ex
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -37,6 +38,8 @@ def execute(path: Path) -> float:
 
 
 def main(argv: list[str]) -> int:
+    # One thread for PyTorch in the kernel, as under `make test`: tiny tensors gain nothing from threads.
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
     paths = [Path(a).resolve() for a in argv] or sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
     total = 0.0
     for path in paths:

@@ -54,6 +54,24 @@ CONTENTS: list[tuple[str, str, str]] = [
         "Margins and the three regimes, ±1 labels, the PyTorch look-alikes, a linear SVM trained "
         "with autograd.",
     ),
+    (
+        "05_gradients.ipynb",
+        "Gradients: what each loss tells the model",
+        "Every loss's gradient derived by hand and checked against autograd and finite differences; "
+        "why logits + cross entropy trains and sigmoid + MSE saturates.",
+    ),
+    (
+        "06_choosing_a_loss.ipynb",
+        "Choosing a loss",
+        "Classification losses against the margin on one figure; L1, L2 and Huber fits with outliers; "
+        "logistic against hinge; a decision table.",
+    ),
+    (
+        "07_common_mistakes.ipynb",
+        "Common mistakes",
+        "The loss bugs people actually hit in PyTorch — double softmax, wrong targets, shape broadcasting, "
+        "0/1 hinge labels, sum against mean — each with its symptom and fix.",
+    ),
 ]
 
 NAV_TAG = "navigation"
