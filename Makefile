@@ -10,6 +10,7 @@ BIN    := $(VENV)/bin
 # The stamp is keyed on the content of the files that decide the install: change one, and the next
 # target reinstalls; change nothing, and the set-up costs a hash.
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | cksum | cut -d' ' -f1)
+PIP_VERSION := 26.3
 JOBS   ?= 2
 # Tests and notebooks run JOBS processes side by side; one thread each keeps 2 cores from thrashing (tiny
 # tensors gain nothing from threads, and a loaded machine made PyTorch's thread pool 30x slower).
@@ -26,7 +27,7 @@ setup: $(STAMP)
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet pip==$(PIP_VERSION)
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	@# Build matplotlib's font cache now: on first import it says so on stderr, which nbval would compare.
