@@ -16,11 +16,25 @@ def _is_torch_tensor(x) -> bool:
     return type(x).__module__.startswith("torch") and hasattr(x, "detach") and hasattr(x, "numpy")
 
 
+def shown(value) -> str:
+    """repr of a value for an error message; a numpy scalar shows as the plain number or string it holds
+    (``1.5``, not ``np.float64(1.5)``)."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    return repr(value)
+
+
 def _to_numpy(x, name: str) -> np.ndarray:
     if _is_torch_tensor(x):
         if getattr(x, "device", None) is not None and str(x.device) != "cpu":
             raise TypeError(f"{name}: expected a CPU tensor, got one on {x.device}; call {name}.cpu() first")
-        return x.detach().resolve_conj().resolve_neg().numpy()
+        try:
+            return x.detach().resolve_conj().resolve_neg().numpy()
+        except TypeError:  # dtypes numpy has no twin for, such as torch.bfloat16
+            raise TypeError(
+                f"{name}: expected a tensor of a dtype numpy can hold (float32, float64, an integer type), "
+                f"got one of dtype {x.dtype}; convert it first, e.g. {name}.float()"
+            ) from None
     if isinstance(x, (str, bytes, dict, set)) or x is None:
         raise TypeError(
             f"{name}: expected numbers (a list, a numpy array or a CPU tensor), got {type(x).__name__}"
@@ -70,7 +84,7 @@ def as_index_array(x, name: str) -> np.ndarray:
 def check_reduction(reduction) -> str:
     if reduction not in REDUCTIONS:
         raise ValueError(
-            f"reduction: expected one of 'none', 'mean', 'sum', got {reduction!r}. 'mean' averages the "
+            f"reduction: expected one of 'none', 'mean', 'sum', got {shown(reduction)}. 'mean' averages the "
             f"per-element losses, 'sum' adds them, 'none' returns them all"
         )
     return reduction
@@ -133,11 +147,12 @@ def reduce(losses: np.ndarray, reduction: str):
     """
     if reduction == "none":
         return losses
-    if reduction == "sum":
-        return float(losses.sum())
-    if losses.size == 0:
-        return float("nan")
-    return float(losses.mean())
+    with np.errstate(over="ignore"):  # a sum beyond the float range is inf, as in PyTorch
+        if reduction == "sum":
+            return float(losses.sum())
+        if losses.size == 0:
+            return float("nan")
+        return float(losses.mean())
 
 
 def reduce_grad(grad: np.ndarray, reduction: str) -> np.ndarray:
@@ -172,7 +187,7 @@ def as_real_scalar(x, name: str) -> float:
     """
     if isinstance(x, bool) or not isinstance(x, (int, float, np.integer, np.floating)):
         raise TypeError(
-            f"{name}: expected a real number (int or float), got {type(x).__name__} {x!r}"
+            f"{name}: expected a real number (int or float), got {type(x).__name__} {shown(x)}"
             + (f"; pass a plain number, e.g. {name}=float(value)" if hasattr(x, "shape") else "")
         )
     return float(x)
@@ -191,7 +206,7 @@ def check_ignore_index(ignore_index) -> int:
     if isinstance(ignore_index, bool) or not isinstance(ignore_index, (int, np.integer)):
         raise TypeError(
             f"ignore_index: expected an integer class index to skip (default -100), got "
-            f"{type(ignore_index).__name__} {ignore_index!r}; pass e.g. ignore_index=int(value)"
+            f"{type(ignore_index).__name__} {shown(ignore_index)}; pass e.g. ignore_index=int(value)"
         )
     return int(ignore_index)
 
@@ -203,7 +218,7 @@ def check_label_smoothing(label_smoothing) -> float:
     ):
         raise TypeError(
             f"label_smoothing: expected a number in [0, 1], got {type(label_smoothing).__name__} "
-            f"{label_smoothing!r}"
+            f"{shown(label_smoothing)}"
         )
     eps = float(label_smoothing)
     if not 0.0 <= eps <= 1.0:  # also refuses NaN

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_float_array
+from ._validation import as_float_array, shown
 
 __all__ = ["log_sigmoid", "log_softmax", "logsumexp", "sigmoid", "softmax"]
 
@@ -28,7 +28,7 @@ def _as_1d_if_scalar(x: np.ndarray, axis):
     """A 0-d array is treated as one value along ``axis`` (as torch does for dim=-1 or 0)."""
     if x.ndim == 0:
         if axis not in (-1, 0):
-            raise ValueError(f"axis: a single number has only axis 0 (or -1), got axis={axis!r}")
+            raise ValueError(f"axis: a single number has only axis 0 (or -1), got axis={shown(axis)}")
         return x.reshape(1), 0
     return x, axis
 
@@ -91,9 +91,10 @@ def logsumexp(x, axis=-1):
 
     logsumexp(x) = m + log Σ_i exp(x_i − m),  with m = max_i x_i (m taken as 0 when it is ±inf)
 
-    Returns a plain Python float when the result is a single number (a 1-D ``x``), otherwise an array
-    with ``axis`` removed. Like ``torch.logsumexp(x, dim=axis)``: +inf anywhere gives +inf, only −inf
-    (or an empty axis) gives −inf, NaN gives NaN.
+    Shapes: the result has the shape of ``x`` without ``axis``: a plain Python float when that leaves a
+    single number (a 1-D ``x``), otherwise an array in the float dtype of ``x``. Like
+    ``torch.logsumexp(x, dim=axis)``: +inf anywhere gives +inf, only −inf (or an empty axis) gives −inf,
+    NaN gives NaN.
 
     >>> round(logsumexp([3.2, 1.3, 0.2, 0.8]), 4)
     3.4547

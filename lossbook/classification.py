@@ -146,8 +146,9 @@ def _index_loss(p: _Problem, terms, picked: np.ndarray, logp: np.ndarray | None 
         if p.eps > 0:
             nll = (1 - p.eps) * nll + smooth * (p.eps / p.n_classes)
         return np.asarray(nll, dtype=p.x.dtype)  # a 0-d array (not a numpy scalar) for input (C,)
-    nll_total = nll.sum()
-    smooth_total = smooth.sum() if p.eps > 0 else None
+    with np.errstate(over="ignore"):  # a sum beyond the float range is ±inf, as in PyTorch
+        nll_total = nll.sum()
+        smooth_total = smooth.sum() if p.eps > 0 else None
     if p.reduction == "mean":
         den = _mean_denominator(wt)
         nll_total = _divide(nll_total, den)
@@ -267,7 +268,8 @@ def cross_entropy(input, target, *, weight=None, ignore_index=-100, reduction="m
     terms = _index_terms(p)
     safe = terms[1]
     if p.eps == 0:  # only the target's log-probability is needed: (x_y − m) − log Σ exp(x − m)
-        with np.errstate(invalid="ignore"):
+        # x_y − m below −1.8e308 rounds to −inf (the loss is then inf, as in PyTorch): intended
+        with np.errstate(invalid="ignore", over="ignore"):
             picked = (_take(p.x, safe, p.axis) - m.squeeze(p.axis)) - lse.squeeze(p.axis)
         return _index_loss(p, terms, picked)
     logp = _log_softmax_into(buf, p.x, m, lse)

@@ -133,9 +133,9 @@ def l1_loss(input, target, *, reduction="mean"):
 def l1_loss_grad(input, target, *, reduction="mean"):
     """Gradient of ``l1_loss`` with respect to ``input``.
 
-    Formula, per element: ``sign(input - target)`` (divided by the element count for "mean"), with the
-    subgradient 0 at zero error, as PyTorch's autograd. Also as PyTorch, a nan error gives gradient 0
-    (PyTorch's sign(nan) is 0), and ±inf gives ±1.
+    Formula, per element: ``d loss / d input = sign(input - target)`` (divided by the element count for
+    "mean"), with the subgradient 0 at zero error, as PyTorch's autograd. Also as PyTorch, a nan error
+    gives gradient 0 (PyTorch's sign(nan) is 0), and ±inf gives ±1.
 
     Returns an array of the input's shape and dtype; reduction "mean" or "sum".
 
@@ -175,7 +175,8 @@ def mse_loss(input, target, *, reduction="mean"):
 def mse_loss_grad(input, target, *, reduction="mean"):
     """Gradient of ``mse_loss`` with respect to ``input``.
 
-    Formula, per element: ``2 · (input - target)``, divided by the element count for "mean".
+    Formula, per element: ``d loss / d input = 2 · (input - target)``, divided by the element count for
+    "mean". Equals ``torch.autograd`` on ``F.mse_loss``.
 
     Returns an array of the input's shape and dtype; reduction "mean" or "sum".
 
@@ -185,9 +186,12 @@ def mse_loss_grad(input, target, *, reduction="mean"):
     """
     _check_grad_reduction(reduction)
     x, t = _prepare(input, target)
+    # PyTorch's order, (2/n)·(input − target): scaling first keeps huge errors (near the largest float)
+    # finite where 2·(input − target) would overflow.
+    scale = x.dtype.type(2 / x.size if reduction == "mean" and x.size else 2)
     with np.errstate(over="ignore"):
-        g = 2 * _diff(x, t)
-    return _grad_out(g, reduction, x.dtype)
+        g = _diff(x, t) * scale
+    return np.asarray(g, dtype=x.dtype)
 
 
 mae = l1_loss
@@ -203,7 +207,7 @@ def _mean_square(d: np.ndarray):
 
 
 def rmse(input, target):
-    """Root mean squared error over all elements: ``sqrt(mean((input - target)²))``.
+    """Root mean squared error over all elements: ``rmse = sqrt(mean((input - target)²))``.
 
     PyTorch has no such function; this equals ``torch.sqrt(F.mse_loss(input, target))``. There is no
     ``reduction`` option: the square root is taken once, of the mean over *all* elements. For 2-D data
