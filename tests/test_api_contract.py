@@ -720,7 +720,7 @@ def _bad_rows() -> list[Bad]:
             bad[1, 1] = 2.0
             add("label-2", ValueError, "target", ["-1 or +1", "got 2.0"], target=bad)
             add("margin-str", TypeError, "margin", ["str"], margin="1")
-    # a numpy integer p: margin.py formats it with !r (margin.py is owned by another helper)
+    # a numpy integer p must be shown as the plain number it holds
     rows.append(
         Bad(
             "multi_margin_loss",
@@ -731,7 +731,6 @@ def _bad_rows() -> list[Bad]:
             ValueError,
             "p",
             ("got 3",),
-            marks=(pytest.mark.xfail(strict=True, reason="margin.py:255 shows p with !r"),),
         )
     )
     return rows
@@ -826,16 +825,12 @@ def test_activations_are_stable_for_huge_scores(name, dtype, magnitude):
         assert (got <= 0).all()
 
 
-# margin.py:354 (_margins_into) lets numpy warn "overflow encountered in add" for scores near the largest
-# float; the numbers equal PyTorch's. margin.py belongs to another helper: the fix is over="ignore" there.
-MARGIN_OVERFLOW = pytest.mark.xfail(strict=True, reason="margin.py:354 warns on overflow near the float max")
 SCORE_LOSS_EXTREMES = [
     pytest.param(
         name,
         dtype,
         m,
         id=f"{name}-{dtype.__name__}-{m:.0e}",
-        marks=[MARGIN_OVERFLOW] if name == "multi_margin_loss" and m == _magnitudes(dtype)[-1] else [],
     )
     for name in LOSS_NAMES
     if LOSSES[name].family != "probabilities"  # binary_cross_entropy takes probabilities, not scores
