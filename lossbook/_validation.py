@@ -104,18 +104,26 @@ def check_same_shape(input: np.ndarray, target: np.ndarray, target_name: str = "
         )
 
 
-def check_in_unit_interval(x: np.ndarray, name: str, what: str) -> None:
-    """Probabilities and BCE targets: every value in [0, 1], and no NaN."""
+def check_in_unit_interval(
+    x: np.ndarray,
+    name: str,
+    what: str,
+    *,
+    nan_fix: str = "",
+    range_fix: str = "If these are logits (raw scores), use the *_with_logits loss, or apply sigmoid first",
+) -> None:
+    """Probabilities and BCE targets: every value in [0, 1], and no NaN; ``*_fix`` ends each message."""
     if x.size == 0:
         return
-    if np.isnan(x).any():
-        raise ValueError(f"{name}: expected {what} in [0, 1], got NaN (at index {_first(np.isnan(x))})")
+    nan = np.isnan(x)
+    if nan.any():
+        message = f"{name}: expected {what} in [0, 1], got NaN at index {_first(nan)}. {nan_fix}"
+        raise ValueError(message.rstrip())
     bad = (x < 0) | (x > 1)
     if bad.any():
         idx = _first(bad)
         raise ValueError(
-            f"{name}: expected {what} in [0, 1], got {float(x[idx])!r} at index {idx}. If these are logits "
-            f"(raw scores), use the *_with_logits loss, or apply sigmoid first"
+            f"{name}: expected {what} in [0, 1], got {float(x[idx])!r} at index {idx}. {range_fix}".rstrip()
         )
 
 
@@ -231,21 +239,14 @@ def check_label_smoothing(label_smoothing) -> float:
 
 def check_class_probabilities(x: np.ndarray, name: str = "target") -> None:
     """Class-probability targets: every value in [0, 1], no NaN (rows need not sum to 1, as in PyTorch)."""
-    if x.size == 0:
-        return
-    nan = np.isnan(x)
-    if nan.any():
-        raise ValueError(
-            f"{name}: expected class probabilities in [0, 1], got NaN at index {_first(nan)}. "
-            f"Find where the NaN came from (a 0/0 when normalising?) and fix it there"
-        )
-    bad = (x < 0) | (x > 1)
-    if bad.any():
-        idx = _first(bad)
-        raise ValueError(
-            f"{name}: expected class probabilities in [0, 1], got {float(x[idx])!r} at index {idx}. If "
-            f"these are scores (logits), turn them into probabilities with softmax along the class axis first"
-        )
+    check_in_unit_interval(
+        x,
+        name,
+        "class probabilities",
+        nan_fix="Find where the NaN came from (a 0/0 when normalising?) and fix it there",
+        range_fix="If these are scores (logits), turn them into probabilities with softmax along the class "
+        "axis first",
+    )
 
 
 def check_class_target(
