@@ -3,7 +3,8 @@
 The reading order lives in one place, ``CONTENTS`` below. From it this script writes:
 - the navigation line (previous | index | next) into every markdown cell tagged ``navigation``
   (each notebook has one near the top and one at the bottom);
-- the contents table into the cells tagged ``contents`` of ``notebooks/00_index.ipynb``;
+- the contents table into the cells tagged ``contents`` of ``notebooks/00_index.ipynb``, and the learning
+  goals of every notebook (copied from its first cell) into the index's cells tagged ``learning-goals``;
 - the contents table of README.md, between ``<!-- contents:start -->`` and ``<!-- contents:end -->``.
 
     python tools/navigation.py          # rewrite what is out of date
@@ -76,6 +77,7 @@ CONTENTS: list[tuple[str, str, str]] = [
 
 NAV_TAG = "navigation"
 CONTENTS_TAG = "contents"
+GOALS_TAG = "learning-goals"
 README_START = "<!-- contents:start -->"
 README_END = "<!-- contents:end -->"
 
@@ -109,6 +111,30 @@ def contents_table(entries: list[tuple[str, str, str]], link_prefix: str) -> str
     return "\n".join(rows)
 
 
+def learning_goals(path: Path) -> list[str]:
+    """The bullet list under **Learning goals** in a notebook's first cell, one string per goal."""
+    lines = nbformat.read(path, as_version=4).cells[0].source.splitlines()
+    start = next((i for i, line in enumerate(lines) if line.startswith("**Learning goals")), None)
+    goals: list[str] = []
+    for line in lines[start + 1 :] if start is not None else []:
+        if line.startswith("- "):
+            goals.append(line[2:].strip())
+        elif line.startswith(" ") and goals and line.strip():
+            goals[-1] += " " + line.strip()
+        else:
+            break
+    return goals
+
+
+def goals_section(entries: list[tuple[str, str, str]]) -> str:
+    parts = ["## Reading order and learning goals"]
+    for file, title, summary in entries[1:]:
+        goals = learning_goals(NOTEBOOKS / file)
+        bullets = "\n".join(f"- {goal}" for goal in goals)
+        parts.append(f"**[{file[:2]} · {title}]({file})** — {summary}\n\n{bullets}")
+    return "\n\n".join(parts)
+
+
 def update_notebook(path: Path, position: int, entries, check: bool) -> list[str]:
     nb = nbformat.read(path, as_version=4)
     changed = []
@@ -123,6 +149,8 @@ def update_notebook(path: Path, position: int, entries, check: bool) -> list[str
             wanted = nav
         elif CONTENTS_TAG in tags:
             wanted = "## Contents\n\n" + table
+        elif GOALS_TAG in tags:
+            wanted = goals_section(entries)
         if wanted is not None and cell.source != wanted:
             changed.append(f"{path.name}: cell tagged {tags} is out of date")
             cell.source = wanted
