@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._blocks import blockwise as _blockwise
 from ._validation import (
     as_float_array,
     as_like,
@@ -54,8 +55,14 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
     return np.where(x >= 0, 1 / (1 + z), z / (1 + z))
 
 
+def _within_unit_interval(a: np.ndarray) -> bool:
+    """True if every value is in [0, 1]: two passes without temporaries (min and max are nan if a holds
+    a nan, and nan fails both comparisons). Only when this is False do the checks look for the culprit."""
+    return a.size == 0 or bool(a.min() >= 0 and a.max() <= 1)
+
+
 def _check_targets(t: np.ndarray) -> None:
-    if t.size == 0:
+    if _within_unit_interval(t):
         return
     if np.isnan(t).any():
         raise ValueError("target: expected targets in [0, 1] (0/1 labels or soft labels), got NaN")
@@ -138,18 +145,28 @@ def binary_cross_entropy(input, target, *, weight=None, reduction="mean"):
     """
     check_reduction(reduction)
     x, t, w = _prepare(input, target, weight)
-    check_in_unit_interval(x, "input", "probabilities")
+    if not _within_unit_interval(x):
+        check_in_unit_interval(x, "input", "probabilities")
+    arrays = (x, t) if w is None else (x, t, w)
+    return _with_errstate(lambda: reduce(_blockwise(_bce_kernel, *arrays, floats=2), reduction))
 
-    def compute():
-        with np.errstate(divide="ignore"):  # log(0) = -inf, then clamped to -100 as in PyTorch
-            log_p = np.maximum(np.log(x), _LOG_CLAMP)
-            log_1mp = np.maximum(np.log1p(-x), _LOG_CLAMP)
-        losses = (t - 1) * log_1mp - t * log_p
-        if w is not None:
-            losses = losses * w
-        return reduce(np.asarray(losses, dtype=x.dtype), reduction)
 
-    return _with_errstate(compute)
+def _bce_kernel(out, x, t, *rest):
+    """Block kernel (see _blocks.blockwise) for binary_cross_entropy, in PyTorch's order of operations:
+    out = w · ((t − 1) · max(log(1 − p), −100) − t · max(log p, −100)), the temporaries in the cache."""
+    w, (t_log_p, t_minus_1) = (rest[0], rest[1:]) if len(rest) == 3 else (None, rest)
+    with np.errstate(divide="ignore"):  # log(0) = -inf, then clamped to -100 as in PyTorch
+        np.log(x, out=t_log_p)
+        np.maximum(t_log_p, _LOG_CLAMP, out=t_log_p)
+        np.negative(x, out=out)
+        np.log1p(out, out=out)
+        np.maximum(out, _LOG_CLAMP, out=out)
+    t_log_p *= t
+    np.subtract(t, 1, out=t_minus_1)
+    out *= t_minus_1
+    out -= t_log_p
+    if w is not None:
+        out *= w
 
 
 def binary_cross_entropy_grad(input, target, *, weight=None, reduction="mean"):

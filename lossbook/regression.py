@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._blocks import blockwise as _blockwise
 from ._validation import (
     as_float_array,
     as_like,
@@ -57,7 +58,20 @@ def _prepare(input, target):
 def _diff(x: np.ndarray, t: np.ndarray) -> np.ndarray:
     # inf - inf = nan and overflow to inf are the PyTorch results; numpy would warn about them.
     with np.errstate(over="ignore", invalid="ignore"):
-        return x - t
+        return np.asarray(x - t)  # np.asarray: for 0-d inputs, an array the callers may overwrite
+
+
+def _diff_into(out: np.ndarray, x: np.ndarray, t: np.ndarray) -> None:
+    # as _diff: inf - inf = nan and overflow to inf are the PyTorch results
+    with np.errstate(over="ignore", invalid="ignore"):
+        np.subtract(x, t, out=out)
+
+
+def _square_error_into(out: np.ndarray, x: np.ndarray, t: np.ndarray) -> None:
+    """out = (x - t)², squared in place while the block is in the cache."""
+    _diff_into(out, x, t)
+    with np.errstate(over="ignore"):  # a huge error squares to inf, as in PyTorch
+        np.multiply(out, out, out=out)
 
 
 def _reduce(losses: np.ndarray, reduction: str, dtype):
@@ -69,6 +83,13 @@ def _reduce(losses: np.ndarray, reduction: str, dtype):
 def _grad_out(g: np.ndarray, reduction: str, dtype) -> np.ndarray:
     # np.asarray: reduce_grad of a 0-d array would give a numpy scalar
     return np.asarray(reduce_grad(np.asarray(g, dtype=dtype), reduction))
+
+
+def _scale_in_place(g: np.ndarray, reduction: str) -> np.ndarray:
+    """As _grad_out for a fresh gradient of the input's dtype, dividing in place (no second array)."""
+    if reduction == "mean" and g.size:
+        np.divide(g, g.size, out=g)  # the same division as reduce_grad's g / g.size
+    return g
 
 
 def _check_grad_reduction(reduction) -> None:
@@ -166,10 +187,7 @@ def mse_loss(input, target, *, reduction="mean"):
     """
     check_reduction(reduction)
     x, t = _prepare(input, target)
-    d = _diff(x, t)
-    with np.errstate(over="ignore"):  # a huge error squares to inf, as in PyTorch
-        sq = d * d
-    return _reduce(sq, reduction, x.dtype)
+    return _reduce(_blockwise(_square_error_into, x, t), reduction, x.dtype)
 
 
 def mse_loss_grad(input, target, *, reduction="mean"):
@@ -203,7 +221,11 @@ mse = mse_loss
 
 def _mean_square(d: np.ndarray):
     with np.errstate(over="ignore"):
-        return d.dtype.type(_reduce(d * d, "mean", d.dtype))
+        return _mean_of_squares(d * d)
+
+
+def _mean_of_squares(sq: np.ndarray):
+    return sq.dtype.type(_reduce(sq, "mean", sq.dtype))
 
 
 def rmse(input, target):
@@ -224,7 +246,7 @@ def rmse(input, target):
     0.6124
     """
     x, t = _prepare(input, target)
-    return float(np.sqrt(_mean_square(_diff(x, t))))
+    return float(np.sqrt(_mean_of_squares(_blockwise(_square_error_into, x, t))))
 
 
 def rmse_grad(input, target):
@@ -288,15 +310,44 @@ def huber_loss(input, target, *, reduction="mean", delta=1.0):
     check_reduction(reduction)
     delta = _check_delta(delta)
     x, t = _prepare(input, target)
-    return _reduce(_huber(_diff(x, t), delta), reduction, x.dtype)
+    return _reduce(_blockwise(_huber_kernel(delta, x.dtype), x, t, floats=2, masks=1), reduction, x.dtype)
 
 
-def _huber(d: np.ndarray, delta: float) -> np.ndarray:
-    z = np.abs(d)
-    inside = z < delta
-    zi = np.where(inside, z, 0)  # squares only where they are used: no spurious overflow
-    with np.errstate(over="ignore", invalid="ignore"):  # inf errors give inf (nan for delta=inf), as torch
-        return np.where(inside, 0.5 * zi * zi, delta * (z - 0.5 * delta))
+def _huber_kernel(delta: float, dtype):
+    """Block kernel for huber_loss: out = 0.5·z·z where z < delta, else delta·(z − 0.5·delta), z = |x − t|.
+
+    PyTorch's formula and rounding. With q = min(z, delta), both pieces are (z − 0.5·q)·q: inside,
+    z − 0.5·z is exactly 0.5·z; outside, q = delta. This avoids selecting between two arrays with a
+    random mask (np.where / copyto with where=), which costs numpy a branch per element. It needs
+    0.5·delta in the dtype to equal the halved delta; for a float32 delta at the ends of its range
+    that can fail, and the two pieces are computed and selected instead.
+    """
+    # A delta beyond float32's range warns here, once, as numpy's own cast in `z < delta` did.
+    limit = dtype.type(delta)
+    with np.errstate(over="ignore"):
+        half = dtype.type(0.5 * delta)
+
+    def kernel(out, x, t, q, half_q, _):
+        _diff_into(out, x, t)
+        np.abs(out, out=out)
+        np.minimum(out, limit, out=q)  # a nan error stays nan
+        with np.errstate(over="ignore", invalid="ignore"):  # inf errors: inf (nan for delta = inf), as torch
+            np.multiply(q, 0.5, out=half_q)
+            out -= half_q
+            out *= q
+
+    def selecting_kernel(out, x, t, square, _, inside):
+        _diff_into(out, x, t)
+        np.abs(out, out=out)
+        np.less(out, limit, out=inside)
+        with np.errstate(over="ignore", invalid="ignore"):
+            np.multiply(out, 0.5, out=square)
+            square *= out
+            out -= half
+            out *= limit
+        np.copyto(out, square, where=inside)
+
+    return kernel if half == limit * dtype.type(0.5) else selecting_kernel
 
 
 def huber_loss_grad(input, target, *, reduction="mean", delta=1.0):
@@ -316,7 +367,8 @@ def huber_loss_grad(input, target, *, reduction="mean", delta=1.0):
     _check_grad_reduction(reduction)
     delta = _check_delta(delta)
     x, t = _prepare(input, target)
-    return _grad_out(np.clip(_diff(x, t), -delta, delta), reduction, x.dtype)
+    d = _diff(x, t)
+    return _scale_in_place(np.clip(d, -delta, delta, out=d), reduction)
 
 
 def smooth_l1_loss(input, target, *, reduction="mean", beta=1.0):
@@ -346,15 +398,61 @@ def smooth_l1_loss(input, target, *, reduction="mean", beta=1.0):
     check_reduction(reduction)
     beta = _check_beta(beta)
     x, t = _prepare(input, target)
-    d = _diff(x, t)
     if x.dtype.type(beta) == 0:  # beta = 0, or so small that it is 0 in float32: the L1 loss
-        return _reduce(np.abs(d), reduction, x.dtype)
-    z = np.abs(d)
-    inside = z < beta
-    zi = np.where(inside, z, 0)  # squares only where they are used: no spurious overflow
-    with np.errstate(over="ignore", invalid="ignore"):  # inf errors give inf (nan for beta=inf), as torch
-        losses = np.where(inside, 0.5 * zi * zi / beta, z - 0.5 * beta)
-    return _reduce(losses, reduction, x.dtype)
+        return _reduce(np.abs(_diff(x, t)), reduction, x.dtype)
+    return _reduce(_blockwise(_smooth_l1_kernel(beta, x.dtype), x, t, floats=3, masks=1), reduction, x.dtype)
+
+
+def _smooth_l1_kernel(beta: float, dtype):
+    """Block kernel for smooth_l1_loss (beta > 0): out = 0.5·z·z/beta where z < beta, else z − 0.5·beta.
+
+    PyTorch's formula and rounding, without selecting between two arrays with a random mask (numpy's
+    where() costs a branch per element): with m = 1.0 inside and 0.0 outside, and zm = min(z, beta)·m
+    (z inside, 0 outside, also for z = inf), out = (z − 0.5·beta)·(1 − m) + 0.5·zm·zm/beta adds an
+    exact 0 to the right piece. That needs a finite beta; for beta = inf (or beyond float32's range)
+    the two pieces are computed and selected instead.
+    """
+    limit = dtype.type(beta)  # a beta beyond float32's range warns here, as numpy's cast in `z < beta`
+    with np.errstate(over="ignore"):
+        half = dtype.type(0.5 * beta)
+    # Dividing by a power of two (such as the default 1) is multiplying by its exact reciprocal: the same
+    # rounded number, and several times faster.
+    fraction, exponent = np.frexp(limit)
+    reciprocal = dtype.type(1) / limit if fraction == 0.5 and exponent > -120 else None
+
+    def square_over_beta(square, z):
+        """square = 0.5·z·z/beta, in PyTorch's order ((0.5·z)·z)/beta."""
+        np.multiply(z, 0.5, out=square)
+        square *= z
+        if reciprocal is None:
+            square /= limit
+        else:
+            square *= reciprocal
+
+    def kernel(out, x, t, m, zm, square, inside):
+        _diff_into(out, x, t)
+        np.abs(out, out=out)
+        np.less(out, limit, out=inside)
+        np.copyto(m, inside)
+        np.minimum(out, limit, out=zm)
+        zm *= m
+        with np.errstate(over="ignore", invalid="ignore"):  # inf errors give inf, as torch
+            square_over_beta(square, zm)
+            np.subtract(1, m, out=m)
+            out -= half
+            out *= m
+            out += square
+
+    def selecting_kernel(out, x, t, _, __, square, inside):
+        _diff_into(out, x, t)
+        np.abs(out, out=out)
+        np.less(out, limit, out=inside)
+        with np.errstate(over="ignore", invalid="ignore"):  # inf errors give inf (nan for beta = inf)
+            square_over_beta(square, out)
+            out -= half
+        np.copyto(out, square, where=inside)
+
+    return kernel if np.isfinite(limit) else selecting_kernel
 
 
 def smooth_l1_loss_grad(input, target, *, reduction="mean", beta=1.0):
@@ -377,7 +475,10 @@ def smooth_l1_loss_grad(input, target, *, reduction="mean", beta=1.0):
     d = _diff(x, t)
     if x.dtype.type(beta) == 0:  # beta = 0, or so small that it is 0 in float32: the L1 gradient
         return _grad_out(_sign(d), reduction, x.dtype)
-    above, below = d > beta, d < -beta
-    di = np.where(above | below, 0, d)  # |di| <= beta: the division cannot overflow
-    g = np.where(above, 1, np.where(below, -1, di / beta))
-    return _grad_out(g, reduction, x.dtype)
+    # d/beta clipped to [-1, 1] is the same number as PyTorch's d/beta inside and ±1 outside: for
+    # d > beta the rounded quotient is >= 1, and a nan stays nan. One pass in place instead of masks.
+    limit = x.dtype.type(beta)  # a beta beyond float32's range warns here, as numpy's cast would
+    with np.errstate(over="ignore"):  # d/beta beyond the float range is clipped to ±1 anyway
+        np.divide(d, limit, out=d)
+    np.clip(d, -1, 1, out=d)
+    return _scale_in_place(d, reduction)
