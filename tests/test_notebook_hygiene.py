@@ -21,7 +21,7 @@ ARC = ["Setup", "Idea", "Derivation", "By hand", "With lossbook", "In PyTorch", 
 MACHINE_SPECIFIC = re.compile(
     r"at 0x[0-9a-f]{6,}|np\.float(16|32|64)\(|grad_fn=|tensor\(|/root/|/home/|/tmp/|/work/|site-packages"
 )
-EXERCISE = re.compile(r"^### Exercise (\d+)\b")
+EXERCISE = re.compile(r"^### Exercise (\d+)\b", re.M)  # may share a cell with "## Exercises"
 
 
 def load(path: Path):
@@ -106,16 +106,19 @@ def test_setup_is_one_code_cell_and_navigation_is_top_and_bottom(path):
 @pytest.mark.parametrize("path", TEACHING, ids=lambda p: p.name)
 def test_exercises_have_tagged_solutions_right_below(path):
     cells = load(path).cells
-    exercises = [i for i, c in enumerate(cells) if c.cell_type == "markdown" and EXERCISE.match(c.source)]
+    exercises = [i for i, c in enumerate(cells) if c.cell_type == "markdown" and EXERCISE.search(c.source)]
     assert len(exercises) >= 3, f"{path.name}: {len(exercises)} exercises, at least 3 wanted"
     for i in exercises:
-        title = cells[i].source.splitlines()[0]
+        title = EXERCISE.search(cells[i].source).group(0)
         assert "solution" in tags(cells[i + 1]), f"{path.name}: no cell tagged solution under {title!r}"
     coding = [c for c in cells if c.cell_type == "code" and "lb.check_exercise(" in c.source]
     assert coding, f"{path.name}: no coding exercise with a self-check"
-    for cell in cells:
+    for i, cell in enumerate(cells):
         if "solution" in tags(cell) and cell.cell_type == "code" and "### BEGIN SOLUTION" in cell.source:
             assert cell.source.count("### BEGIN SOLUTION") == cell.source.count("### END SOLUTION")
+            # a function the learner writes is checked right after its solution
+            after = next(c for c in cells[i + 1 :] if "solution" not in tags(c))
+            assert "lb.check_exercise(" in after.source, f"{path.name}: cell {i}'s function has no self-check"
         if "solution" not in tags(cell):
             assert "### BEGIN SOLUTION" not in cell.source, f"{path.name}: markers in an untagged cell"
 
