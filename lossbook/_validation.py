@@ -306,6 +306,10 @@ def check_class_target(
             + f", got shape {tuple(arr.shape)}.{hint}"
         )
     t = as_index_array(arr, "target")
+    # The common case first: every target in [0, C), found by one max() of the targets seen as unsigned
+    # (a negative one becomes huge), with no temporary arrays. Otherwise the full check finds the culprit.
+    if t.size and t.view(np.uint64).max() < n_classes:
+        return "index", t
     valid = (t >= 0) & (t < n_classes)
     if ignore_index is not None:
         valid |= t == ignore_index

@@ -280,6 +280,11 @@ def binary_cross_entropy_with_logits_grad(input, target, *, weight=None, pos_wei
     pw = None if pos_weight is None else _check_pos_weight(pos_weight, x)
     reduce_grad(np.empty(0), reduction)  # refuses 'none' before any work
 
+    if pw is None or pw.ndim == 0:
+        arrays = (x, t) if w is None else (x, t, w)
+        kernel = _bcel_grad_kernel(pw, x.size if reduction == "mean" else None)
+        return _with_errstate(lambda: _blockwise(kernel, *arrays, floats=1 if pw is None else 2))
+
     def compute():
         sig = _sigmoid(x)
         if pw is None:
@@ -292,3 +297,36 @@ def binary_cross_entropy_with_logits_grad(input, target, *, weight=None, pos_wei
         return np.asarray(reduce_grad(np.asarray(g, dtype=x.dtype), reduction))  # 0-d stays an array
 
     return _with_errstate(compute)
+
+
+def _bcel_grad_kernel(pw, size):
+    """Block kernel factory for binary_cross_entropy_with_logits_grad with no pos_weight or a single one.
+
+    The same operations as the whole-array code, in the same order: z = exp(−|x|), σ = n / (1 + z) with
+    n = 1 for x ≥ 0 and n = z for x < 0, written as n = max(z, x ≥ 0) (z ≤ 1; a nan x gives nan either
+    way); then σ − t, or (pw·t + 1 − t)·σ − pw·t; then ·w and, for "mean", / size.
+    """
+
+    def kernel(out, x, t, *rest):
+        w, (denominator, *pt) = (rest[0], rest[1:]) if len(rest) == 2 + (pw is not None) else (None, rest)
+        np.abs(x, out=out)
+        np.negative(out, out=out)
+        np.exp(out, out=out)  # z
+        np.add(out, 1, out=denominator)
+        np.maximum(out, np.greater_equal(x, 0), out=out)
+        out /= denominator  # σ(x)
+        if pw is None:
+            out -= t
+        else:
+            (pt,) = pt
+            np.multiply(pw, t, out=pt)
+            np.add(pt, 1, out=denominator)
+            denominator -= t
+            out *= denominator
+            out -= pt
+        if w is not None:
+            out *= w
+        if size:
+            np.divide(out, size, out=out)  # the same division as reduce_grad's g / g.size
+
+    return kernel

@@ -388,6 +388,53 @@ def _flat_index(target: np.ndarray, n_classes: int) -> np.ndarray:
     return flat
 
 
+# Rows per block in _gather_negated: its index block (128 KB) and output block stay in the CPU cache.
+_GATHER_BLOCK = 1 << 14
+
+
+def _gather_negated(x: np.ndarray, target: np.ndarray, *, total: bool = False):
+    """−x[n, target[n]] for a C-contiguous (N, C) x and valid targets: a fresh array, filled block by block.
+
+    The same numbers as ``-x.reshape(-1)[_flat_index(target, C)]``, without the N-element index array (and
+    its page faults): each block's flat indices are built in one cache-sized buffer. Loops over blocks,
+    never over samples. mode="clip" only skips the bounds check; the targets are already checked.
+
+    With ``total=True`` (N > 0) it returns that array's ``.sum()`` instead, the same number without the
+    array: numpy sums a contiguous array pairwise (a half rounded down to a multiple of 8, plus the rest,
+    recursively), so the blocks are the leaves of that tree, each summed by numpy, and the partial sums
+    are added up the same tree (as _blocks.blockwise_sum).
+    """
+    n, c = x.shape
+    flat_x = x.reshape(-1)
+    size = min(n, _GATHER_BLOCK)
+    base = np.arange(0, size * c, c)
+    idx = np.empty_like(base)
+    out = np.empty(size if total else n, x.dtype)
+
+    def gather(start, stop, block_out):
+        block_idx = idx[: stop - start]
+        np.add(base[: stop - start], target[start:stop], out=block_idx)
+        block_idx += start * c
+        np.take(flat_x, block_idx, out=block_out, mode="clip")
+        np.negative(block_out, out=block_out)
+
+    if not total:
+        for start in range(0, n, _GATHER_BLOCK):
+            stop = min(start + _GATHER_BLOCK, n)
+            gather(start, stop, out[start:stop])
+        return out
+
+    def tree(start, count):
+        if count <= _GATHER_BLOCK:
+            gather(start, start + count, out[:count])
+            return np.add.reduce(out[:count])
+        half = count // 2
+        half -= half % 8
+        return tree(start, half) + tree(start + half, count - half)
+
+    return tree(0, n)
+
+
 # An (N, C) float32 count of samples N is exact (the general path's Σ of N ones) only up to 2**24.
 _EXACT_COUNT = 2**24
 
@@ -396,8 +443,12 @@ def _nll_fast_case(p: _Problem) -> bool:
     """Unweighted (N, C) C-contiguous input with nothing ignored: the common case, done by _nll_plain."""
     if p.weight is not None or p.x.ndim != 2 or not p.x.flags.c_contiguous or p.target.size > _EXACT_COUNT:
         return False
-    # Valid targets are in [0, C) or equal ignore_index, so one comparison pass finds any ignored one.
-    return not (0 <= p.ignore_index < p.n_classes) and not (p.target == p.ignore_index).any()
+    # Valid targets are in [0, C) or equal ignore_index. With ignore_index outside [0, C), a target equal to
+    # it is then the only kind outside [0, C): one max() of
+    # the targets seen as unsigned (a negative one becomes huge) finds it, without a temporary array.
+    return not (0 <= p.ignore_index < p.n_classes) and not (
+        p.target.size and p.target.view(np.uint64).max() >= p.n_classes
+    )
 
 
 def _nll_plain(p: _Problem):
@@ -406,12 +457,10 @@ def _nll_plain(p: _Problem):
     The same numbers as _index_loss: its mask keeps every sample and each weight is 1, so 'mean' divides
     Σ −x[n, y_n] by the sample count N (exact in the dtype, see _EXACT_COUNT).
     """
-    nll = p.x.reshape(-1)[_flat_index(p.target, p.n_classes)]  # a fresh array (fancy indexing)
-    np.negative(nll, out=nll)
     if p.reduction == "none":
-        return nll
+        return _gather_negated(p.x, p.target)
     with np.errstate(over="ignore"):  # a sum beyond the float range is ±inf, as in PyTorch
-        total = nll.sum()
+        total = _gather_negated(p.x, p.target, total=True) if p.target.size else np.zeros((), p.x.dtype).sum()
     if p.reduction == "mean":
         total = _divide(total, p.x.dtype.type(p.target.size))
     return float(total)

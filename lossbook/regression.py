@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._blocks import blockwise as _blockwise
+from ._blocks import blockwise_sum as _blockwise_sum
 from ._validation import (
     as_float_array,
     as_like,
@@ -78,6 +79,18 @@ def _reduce(losses: np.ndarray, reduction: str, dtype):
     # A sum that overflows is inf, as in PyTorch.
     with np.errstate(over="ignore", invalid="ignore"):
         return reduce(np.asarray(losses, dtype=dtype), reduction)
+
+
+def _reduce_blockwise(kernel, x: np.ndarray, t: np.ndarray, reduction: str, *, floats: int, masks: int):
+    """``_reduce(_blockwise(kernel, x, t, ...), reduction, x.dtype)``, the same number; for "mean" and "sum"
+    of C-contiguous inputs without the full-size loss array (see _blocks.blockwise_sum)."""
+    if reduction == "none" or x.size == 0 or not (x.flags.c_contiguous and t.flags.c_contiguous):
+        return _reduce(_blockwise(kernel, x, t, floats=floats, masks=masks), reduction, x.dtype)
+    with np.errstate(over="ignore", invalid="ignore"):  # as _reduce: an overflowing sum is inf
+        total = _blockwise_sum(kernel, x, t, floats=floats, masks=masks)
+        if reduction == "mean":
+            total = total.dtype.type(total / np.intp(x.size))  # exactly what ndarray.mean() does
+    return float(total)
 
 
 def _grad_out(g: np.ndarray, reduction: str, dtype) -> np.ndarray:
@@ -310,7 +323,7 @@ def huber_loss(input, target, *, reduction="mean", delta=1.0):
     check_reduction(reduction)
     delta = _check_delta(delta)
     x, t = _prepare(input, target)
-    return _reduce(_blockwise(_huber_kernel(delta, x.dtype), x, t, floats=2, masks=1), reduction, x.dtype)
+    return _reduce_blockwise(_huber_kernel(delta, x.dtype), x, t, reduction, floats=2, masks=1)
 
 
 def _huber_kernel(delta: float, dtype):
@@ -400,7 +413,14 @@ def smooth_l1_loss(input, target, *, reduction="mean", beta=1.0):
     x, t = _prepare(input, target)
     if x.dtype.type(beta) == 0:  # beta = 0, or so small that it is 0 in float32: the L1 loss
         return _reduce(np.abs(_diff(x, t)), reduction, x.dtype)
-    return _reduce(_blockwise(_smooth_l1_kernel(beta, x.dtype), x, t, floats=3, masks=1), reduction, x.dtype)
+    if beta == 1:
+        # The default beta: smooth L1 is then Huber with delta = 1, number for number. Inside, Huber's
+        # (z − 0.5·z)·z is (0.5·z)·z and the division by 1 changes nothing; outside, (z − 0.5)·1 = z − 0.5.
+        # Huber's kernel needs fewer passes.
+        kernel, floats = _huber_kernel(1.0, x.dtype), 2
+    else:
+        kernel, floats = _smooth_l1_kernel(beta, x.dtype), 3
+    return _reduce_blockwise(kernel, x, t, reduction, floats=floats, masks=1)
 
 
 def _smooth_l1_kernel(beta: float, dtype):
