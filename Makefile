@@ -3,6 +3,7 @@
 #   make test    set up, then run everything: unit/parity tests, doctests, ruff, nbval over every notebook
 #   make bench   set up, then time lossbook against PyTorch (benchmarks/bench_losses.py)
 #   make execute re-execute every notebook in a fresh kernel and save it with its outputs
+#   make handouts  write build/handouts/: instructor HTML + PDF, student notebooks + HTML, index.html
 
 PYTHON ?= python3
 VENV   := .venv
