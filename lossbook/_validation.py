@@ -113,7 +113,7 @@ def check_in_unit_interval(
     range_fix: str = "If these are logits (raw scores), use the *_with_logits loss, or apply sigmoid first",
 ) -> None:
     """Probabilities and BCE targets: every value in [0, 1], and no NaN; ``*_fix`` ends each message."""
-    if x.size == 0:
+    if within_unit_interval(x):
         return
     nan = np.isnan(x)
     if nan.any():
@@ -125,6 +125,12 @@ def check_in_unit_interval(
         raise ValueError(
             f"{name}: expected {what} in [0, 1], got {float(x[idx])!r} at index {idx}. {range_fix}".rstrip()
         )
+
+
+def within_unit_interval(a: np.ndarray) -> bool:
+    """True if every value is in [0, 1]: two passes without temporaries (min and max are nan if a holds
+    a nan, and nan fails both comparisons). Only when this is False do the checks look for the culprit."""
+    return a.size == 0 or bool(a.min() >= 0 and a.max() <= 1)
 
 
 def check_weight(weight, name: str, length: int, like: np.ndarray) -> np.ndarray:
@@ -176,10 +182,6 @@ def reduce_grad(grad: np.ndarray, reduction: str) -> np.ndarray:
     if reduction == "mean" and grad.size:
         return np.asarray(grad / grad.size)  # np.asarray: a 0-d array divided gives a numpy scalar
     return grad
-
-
-def to_output(x: np.ndarray, dtype) -> np.ndarray:
-    return np.asarray(x, dtype=dtype)
 
 
 def _first(mask: np.ndarray):

@@ -23,12 +23,15 @@ from ._validation import (
     as_float_array,
     as_like,
     check_elementwise_weight,
+    check_grad_reduction,
     check_in_unit_interval,
     check_reduction,
     check_same_shape,
     reduce,
     reduce_grad,
+    within_unit_interval,
 )
+from .activations import log_sigmoid
 
 __all__ = [
     "binary_cross_entropy",
@@ -44,25 +47,14 @@ _LOG_CLAMP = -100.0
 _GRAD_EPS = float(np.float32(1e-12))
 
 
-def _log_sigmoid(x: np.ndarray) -> np.ndarray:
-    """log σ(x) = min(x, 0) − log1p(exp(−|x|)): never overflows, exact for x = ±inf (0 and −inf)."""
-    return np.minimum(x, 0) - np.log1p(np.exp(-np.abs(x)))
-
-
 def _sigmoid(x: np.ndarray) -> np.ndarray:
     """σ(x) from z = exp(−|x|) ∈ (0, 1]: 1 / (1 + z) for x ≥ 0, z / (1 + z) for x < 0 (no overflow)."""
     z = np.exp(-np.abs(x))
     return np.where(x >= 0, 1 / (1 + z), z / (1 + z))
 
 
-def _within_unit_interval(a: np.ndarray) -> bool:
-    """True if every value is in [0, 1]: two passes without temporaries (min and max are nan if a holds
-    a nan, and nan fails both comparisons). Only when this is False do the checks look for the culprit."""
-    return a.size == 0 or bool(a.min() >= 0 and a.max() <= 1)
-
-
 def _check_targets(t: np.ndarray) -> None:
-    if _within_unit_interval(t):
+    if within_unit_interval(t):
         return
     if np.isnan(t).any():
         raise ValueError("target: expected targets in [0, 1] (0/1 labels or soft labels), got NaN")
@@ -145,8 +137,7 @@ def binary_cross_entropy(input, target, *, weight=None, reduction="mean"):
     """
     check_reduction(reduction)
     x, t, w = _prepare(input, target, weight)
-    if not _within_unit_interval(x):
-        check_in_unit_interval(x, "input", "probabilities")
+    check_in_unit_interval(x, "input", "probabilities")
     arrays = (x, t) if w is None else (x, t, w)
     return _with_errstate(lambda: reduce(_blockwise(_bce_kernel, *arrays, floats=2), reduction))
 
@@ -188,16 +179,15 @@ def binary_cross_entropy_grad(input, target, *, weight=None, reduction="mean"):
     >>> print(lb.binary_cross_entropy_grad([0.9, 0.2, 0.6], [1.0, 0.0, 1.0]).round(4))
     [-0.3704  0.4167 -0.5556]
     """
-    check_reduction(reduction)
+    check_grad_reduction(reduction)
     x, t, w = _prepare(input, target, weight)
     check_in_unit_interval(x, "input", "probabilities")
-    reduce_grad(np.empty(0), reduction)  # refuses 'none' before any work
 
     def compute():
         g = (x - t) / np.maximum((1 - x) * x, x.dtype.type(_GRAD_EPS))
         if w is not None:
             g = g * w
-        return np.asarray(reduce_grad(np.asarray(g, dtype=x.dtype), reduction))  # 0-d stays an array
+        return reduce_grad(np.asarray(g, dtype=x.dtype), reduction)
 
     return _with_errstate(compute)
 
@@ -244,7 +234,7 @@ def binary_cross_entropy_with_logits(input, target, *, weight=None, pos_weight=N
     pw = None if pos_weight is None else _check_pos_weight(pos_weight, x)
 
     def compute():
-        log_sig = _log_sigmoid(x)
+        log_sig = log_sigmoid(x)
         if pw is not None:
             log_sig = log_sig * ((pw - 1) * t + 1)
         losses = (1 - t) * x - log_sig
@@ -275,10 +265,9 @@ def binary_cross_entropy_with_logits_grad(input, target, *, weight=None, pos_wei
     >>> print(lb.binary_cross_entropy_with_logits_grad([2.0, -1.0, 0.5], [1.0, 0.0, 1.0]).round(4))
     [-0.0397  0.0896 -0.1258]
     """
-    check_reduction(reduction)
+    check_grad_reduction(reduction)
     x, t, w = _prepare(input, target, weight)
     pw = None if pos_weight is None else _check_pos_weight(pos_weight, x)
-    reduce_grad(np.empty(0), reduction)  # refuses 'none' before any work
 
     if pw is None or pw.ndim == 0:
         arrays = (x, t) if w is None else (x, t, w)
@@ -294,7 +283,7 @@ def binary_cross_entropy_with_logits_grad(input, target, *, weight=None, pos_wei
             g = (pt + 1 - t) * sig - pt
         if w is not None:
             g = g * w
-        return np.asarray(reduce_grad(np.asarray(g, dtype=x.dtype), reduction))  # 0-d stays an array
+        return reduce_grad(np.asarray(g, dtype=x.dtype), reduction)
 
     return _with_errstate(compute)
 

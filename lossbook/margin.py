@@ -18,11 +18,11 @@ from ._validation import (
     as_float_array,
     as_index_array,
     as_real_scalar,
+    check_grad_reduction,
     check_reduction,
     check_same_shape,
     check_weight,
     reduce,
-    reduce_grad,
     shown,
 )
 
@@ -98,8 +98,7 @@ def hinge_loss_grad(input, target, *, margin=1.0, reduction="mean"):
     [-1.]
     """
     y, t, margin = _hinge_inputs(input, target, margin, reduction)
-    if reduction == "none":
-        reduce_grad(y, reduction)  # raises the shared "gradients need a scalar loss" error
+    check_grad_reduction(reduction)
     scale = y.dtype.type(1.0 / y.size if reduction == "mean" and y.size else 1.0)
     g = np.multiply(t, y, out=np.empty_like(y))
     with np.errstate(invalid="ignore"):
@@ -226,8 +225,7 @@ def multi_margin_loss_grad(input, target, *, p=1, margin=1.0, weight=None, reduc
     [[ 0.25  0.25  0.25 -0.75]]
     """
     x2, y1, input_shape, _, p, margin, w = _multi_margin_inputs(input, target, p, margin, weight, reduction)
-    if reduction == "none":
-        reduce_grad(x2, reduction)  # raises the shared "gradients need a scalar loss" error
+    check_grad_reduction(reduction)
     n, c = x2.shape
     if x2.size == 0:
         return np.zeros(input_shape, dtype=x2.dtype)
