@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from finite_differences import centred_difference
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.metrics import mean_absolute_error, mean_squared_error, root_mean_squared_error
@@ -302,17 +303,6 @@ def test_rmse_grad_at_zero_error_is_nan_like_torch():
     np.testing.assert_array_equal(lb.rmse_grad(x2, x), [[0.5, 0.0], [0.0, 0.0]])
 
 
-def _fd_grad(f, x: np.ndarray, h: float) -> np.ndarray:
-    """Centred finite differences of the scalar f, one element at a time (float64)."""
-    g = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        xp, xm = x.copy(), x.copy()
-        xp[i] += h
-        xm[i] -= h
-        g[i] = (f(xp) - f(xm)) / (2 * h)
-    return g
-
-
 @st.composite
 def fd_cases(draw, opt_name):
     shape = draw(hnp.array_shapes(min_dims=1, max_dims=2, min_side=1, max_side=4))
@@ -335,7 +325,7 @@ def test_grad_matches_finite_differences(name):
     @given(fd_cases(opt))
     def check(case):
         x, t, kwargs, reduction = case
-        fd = _fd_grad(lambda z: fn(z, t, reduction=reduction, **kwargs), x, 1e-5)
+        fd = centred_difference(lambda z: fn(z, t, reduction=reduction, **kwargs), x, 1e-5)
         np.testing.assert_allclose(grad(x, t, reduction=reduction, **kwargs), fd, rtol=1e-6, atol=1e-7)
 
     check()
@@ -345,7 +335,7 @@ def test_grad_matches_finite_differences(name):
 @given(fd_cases(None))
 def test_rmse_grad_matches_finite_differences(case):
     x, t, _, _ = case
-    fd = _fd_grad(lambda z: lb.rmse(z, t), x, 1e-5)
+    fd = centred_difference(lambda z: lb.rmse(z, t), x, 1e-5)
     np.testing.assert_allclose(lb.rmse_grad(x, t), fd, rtol=1e-6, atol=1e-7)
 
 
