@@ -9,18 +9,34 @@ Python floats; ``reduction="none"`` gives a numpy array.
     >>> round(lb.cross_entropy([[3.2, 1.3, 0.2, 0.8]], [0]), 4)
     0.2547
 
-Modules: ``activations`` (softmax, log_softmax, logsumexp, sigmoid, log_sigmoid), ``classification``
-(cross_entropy, nll_loss), ``binary`` (binary_cross_entropy, binary_cross_entropy_with_logits),
-``regression`` (l1_loss, mse_loss, rmse, huber_loss, smooth_l1_loss), ``margin`` (hinge_loss,
-multi_margin_loss), ``exercises`` (self-checks for the notebooks' coding exercises).
+Module map (each file is short; open the one whose name you need):
+
+- ``activations``: softmax, log_softmax, logsumexp, sigmoid, log_sigmoid (the stable forms)
+- ``classification``: cross_entropy, nll_loss (multi-class)
+- ``binary``: binary_cross_entropy, binary_cross_entropy_with_logits
+- ``regression``: l1_loss (mae), mse_loss (mse), rmse, huber_loss, smooth_l1_loss
+- ``margin``: hinge_loss, multi_margin_loss
+- ``checks``: every input check and its error message; ``reductions``: 'none', 'mean', 'sum', 'batchmean'
+- ``registry``: the table of public losses that the exports, tests and benchmark read
+- ``compare``: ``lb.agree``, the printed verdict; ``exercises``: the notebooks' self-checks
 """
 
-from .activations import *
-from .binary import *
-from .classification import *
-from .compare import *
-from .exercises import *
-from .margin import *
-from .regression import *
+from .activations import log_sigmoid, log_softmax, logsumexp, sigmoid, softmax  # noqa: F401
+from .compare import agree  # noqa: F401
+from .exercises import check_exercise, run_exercise  # noqa: F401
+from .registry import LOSSES
 
+# Export every registered loss and its gradient under its own name (lb.cross_entropy, lb.mae, ...).
+for _name, _entry in LOSSES.items():
+    globals()[_name] = _entry.loss
+    globals()[_entry.grad.__name__] = _entry.grad
+
+_HELPERS = {"agree", "check_exercise", "run_exercise"}
+_ACTIVATIONS = {"log_sigmoid", "log_softmax", "logsumexp", "sigmoid", "softmax"}
+__all__ = sorted(
+    _ACTIVATIONS
+    | _HELPERS
+    | set(LOSSES)
+    | {entry.grad.__name__ for entry in LOSSES.values()}
+)
 __version__ = "0.1.0"

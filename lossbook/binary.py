@@ -19,19 +19,21 @@ from __future__ import annotations
 import numpy as np
 
 from ._blocks import blockwise as _blockwise
-from ._validation import (
+from .activations import log_sigmoid
+from .checks import (
     as_float_array,
     as_like,
     check_elementwise_weight,
-    check_grad_reduction,
     check_in_unit_interval,
-    check_reduction,
     check_same_shape,
-    reduce,
-    reduce_grad,
     within_unit_interval,
 )
-from .activations import log_sigmoid
+from .reductions import (
+    check_grad_reduction,
+    check_reduction,
+    reduce,
+    reduce_grad,
+)
 
 __all__ = [
     "binary_cross_entropy",

@@ -12,14 +12,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import (
+from .checks import (
     as_float_array,
     check_class_target,
-    check_grad_reduction,
     check_ignore_index,
     check_label_smoothing,
-    check_reduction,
     check_weight,
+)
+from .reductions import (
+    check_grad_reduction,
+    check_reduction,
 )
 
 __all__ = ["cross_entropy", "cross_entropy_grad", "nll_loss", "nll_loss_grad"]

@@ -13,17 +13,19 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import (
+from .checks import (
     _to_numpy,
     as_float_array,
     as_index_array,
     as_real_scalar,
-    check_grad_reduction,
-    check_reduction,
     check_same_shape,
     check_weight,
-    reduce,
     shown,
+)
+from .reductions import (
+    check_grad_reduction,
+    check_reduction,
+    reduce,
 )
 
 __all__ = ["hinge_loss", "hinge_loss_grad", "multi_margin_loss", "multi_margin_loss_grad"]

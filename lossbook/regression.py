@@ -23,13 +23,15 @@ import numpy as np
 
 from ._blocks import blockwise as _blockwise
 from ._blocks import blockwise_sum as _blockwise_sum
-from ._validation import (
+from .checks import (
     as_float_array,
     as_like,
     as_real_scalar,
+    check_same_shape,
+)
+from .reductions import (
     check_grad_reduction,
     check_reduction,
-    check_same_shape,
     reduce,
     reduce_grad,
 )

@@ -1,4 +1,4 @@
-"""Input checks and reductions shared by every loss: the one place where bad input is turned away.
+"""Input checks shared by every loss: the one place where bad input is turned away.
 
 Every message names the argument, says what was expected and what came, and, where there is one, the
 usual fix. Nothing is broadcast or clipped silently.
@@ -7,8 +7,6 @@ usual fix. Nothing is broadcast or clipped silently.
 from __future__ import annotations
 
 import numpy as np
-
-REDUCTIONS = ("none", "mean", "sum")
 
 
 def _is_torch_tensor(x) -> bool:
@@ -81,15 +79,6 @@ def as_index_array(x, name: str) -> np.ndarray:
     raise TypeError(f"{name}: expected integer class indices, got an array of dtype {arr.dtype}")
 
 
-def check_reduction(reduction) -> str:
-    if reduction not in REDUCTIONS:
-        raise ValueError(
-            f"reduction: expected one of 'none', 'mean', 'sum', got {shown(reduction)}. 'mean' averages the "
-            f"per-element losses, 'sum' adds them, 'none' returns them all"
-        )
-    return reduction
-
-
 def check_same_shape(input: np.ndarray, target: np.ndarray, target_name: str = "target") -> None:
     """Element-wise losses: shapes must match exactly (PyTorch would broadcast (N, 1) with (N,) to (N, N))."""
     if input.shape != target.shape:
@@ -154,36 +143,6 @@ def check_elementwise_weight(weight, name: str, like: np.ndarray) -> np.ndarray:
     return w
 
 
-def reduce(losses: np.ndarray, reduction: str):
-    """Apply a reduction: 'none' gives the array, 'mean' and 'sum' a plain Python float.
-
-    An empty 'mean' is NaN, an empty 'sum' is 0, as in PyTorch.
-    """
-    if reduction == "none":
-        return losses
-    with np.errstate(over="ignore"):  # a sum beyond the float range is inf, as in PyTorch
-        if reduction == "sum":
-            return float(losses.sum())
-        if losses.size == 0:
-            return float("nan")
-        return float(losses.mean())
-
-
-def reduce_grad(grad: np.ndarray, reduction: str) -> np.ndarray:
-    """Scale per-element gradients for the reduction ('mean' divides by the element count).
-
-    The gradient of a 'none' loss is not a single array (the loss is not a scalar): refuse it.
-    """
-    if reduction == "none":
-        raise ValueError(
-            "reduction: gradients are defined for a scalar loss, so expected 'mean' or 'sum', got 'none'. "
-            "For per-element gradients use reduction='sum' (each element's loss depends only on its input)"
-        )
-    if reduction == "mean" and grad.size:
-        return np.asarray(grad / grad.size)  # np.asarray: a 0-d array divided gives a numpy scalar
-    return grad
-
-
 def _first(mask: np.ndarray):
     idx = tuple(int(i[0]) for i in np.nonzero(mask))
     return idx[0] if len(idx) == 1 else idx
@@ -201,6 +160,39 @@ def as_real_scalar(x, name: str) -> float:
             + (f"; pass a plain number, e.g. {name}=float(value)" if hasattr(x, "shape") else "")
         )
     return float(x)
+
+
+def check_scalar_option(
+    value, name: str, *, low=None, high=None, closed=(True, True), meaning: str = "", fix: str = ""
+) -> float:
+    """The one validator for scalar options (``delta``, ``beta``, ``margin``, ``label_smoothing``,
+    ``quantile``, ``gamma``, ``eps``, ...): a real number, within [low, high] when bounds are given.
+
+    ``closed`` says whether each bound is allowed; ``meaning`` says what the option is, ``fix`` the usual
+    fix; both go into the message. NaN is refused whenever there is a bound. Returns a Python float.
+
+    >>> check_scalar_option(0.5, "delta", low=0, closed=(False, True))
+    0.5
+    >>> check_scalar_option(-1, "delta", low=0, closed=(False, True), meaning="the kink", fix="Try 1.0")
+    Traceback (most recent call last):
+    ...
+    ValueError: delta: expected a positive number (the kink), got -1.0. Try 1.0
+    """
+    v = as_real_scalar(value, name)
+    above = low is None or (v >= low if closed[0] else v > low)
+    below = high is None or (v <= high if closed[1] else v < high)
+    if above and below and not (np.isnan(v) and (low is not None or high is not None)):
+        return v
+    if low is not None and high is not None:
+        expected = f"a number in {'[' if closed[0] else '('}{low:g}, {high:g}{']' if closed[1] else ')'}"
+    elif low is not None:
+        expected = f"a number {'>=' if closed[0] else '>'} {low:g}"
+        if low == 0 and not closed[0]:
+            expected = "a positive number"
+    else:
+        expected = f"a number {'<=' if closed[1] else '<'} {high:g}"
+    message = f"{name}: expected {expected}" + (f" ({meaning})" if meaning else "") + f", got {v!r}."
+    raise ValueError(f"{message} {fix}".rstrip())
 
 
 # --- class targets (cross_entropy, nll_loss, multi_margin_loss) -----------------------------------------
@@ -330,11 +322,3 @@ def check_class_target(
         where = "" if idx is None else f" at index {idx}"
         raise ValueError(f"target: class indices must satisfy {allowed}, got {bad}{where}. {fix}")
     return "index", t
-
-
-def check_grad_reduction(reduction) -> str:
-    """Gradients exist for a scalar loss: 'mean' or 'sum' (the same message as :func:`reduce_grad`)."""
-    check_reduction(reduction)
-    if reduction == "none":
-        reduce_grad(np.zeros(0), reduction)  # raises the shared message
-    return reduction
