@@ -106,14 +106,38 @@ def check_in_unit_interval(
         return
     nan = np.isnan(x)
     if nan.any():
-        message = f"{name}: expected {what} in [0, 1], got NaN at index {_first(nan)}. {nan_fix}"
+        message = f"{name}: expected {what} in [0, 1], got NaN{_at(nan)}. {nan_fix}"
         raise ValueError(message.rstrip())
     bad = (x < 0) | (x > 1)
     if bad.any():
-        idx = _first(bad)
         raise ValueError(
-            f"{name}: expected {what} in [0, 1], got {float(x[idx])!r} at index {idx}. {range_fix}".rstrip()
+            f"{name}: expected {what} in [0, 1], got {float(x[bad][0])!r}{_at(bad)}. {range_fix}".rstrip()
         )
+
+
+def check_at_most_zero(x: np.ndarray, name: str, what: str, *, fix: str = "") -> None:
+    """Log-probabilities: every value ≤ 0 (−inf is fine: the log of a probability 0), and no NaN."""
+    if x.size == 0 or x.max() <= 0:  # the max of an array holding a NaN is NaN, which fails
+        return
+    nan = np.isnan(x)
+    bad = nan if nan.any() else x > 0
+    got = "NaN" if nan.any() else repr(float(x[bad][0]))
+    raise ValueError(f"{name}: expected {what} (numbers ≤ 0), got {got}{_at(bad)}. {fix}".rstrip())
+
+
+def check_nonnegative(x: np.ndarray, name: str, what: str, *, fix: str = "") -> None:
+    """Variances, counts, rates: every value ≥ 0 (+inf is fine), and no NaN."""
+    if x.size == 0 or x.min() >= 0:
+        return
+    nan = np.isnan(x)
+    bad = nan if nan.any() else x < 0
+    got = "NaN" if nan.any() else repr(float(x[bad][0]))
+    raise ValueError(f"{name}: expected {what} (numbers ≥ 0), got {got}{_at(bad)}. {fix}".rstrip())
+
+
+def _at(mask: np.ndarray) -> str:
+    """" at index i" for the first True in ``mask``, for error messages (nothing for a single number)."""
+    return "" if mask.ndim == 0 else f" at index {_first(mask)}"
 
 
 def within_unit_interval(a: np.ndarray) -> bool:
@@ -160,6 +184,14 @@ def as_real_scalar(x, name: str) -> float:
             + (f"; pass a plain number, e.g. {name}=float(value)" if hasattr(x, "shape") else "")
         )
     return float(x)
+
+
+def check_flag(value, name: str, meaning: str) -> bool:
+    """A yes/no option such as ``log_target`` or ``full``: True or False (a numpy bool too), nothing else."""
+    if not isinstance(value, (bool, np.bool_)):
+        got = f"{type(value).__name__} {shown(value)}"
+        raise TypeError(f"{name}: expected True or False ({meaning}), got {got}")
+    return bool(value)
 
 
 def check_scalar_option(

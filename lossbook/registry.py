@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import binary, classification, margin, regression
+from . import binary, classification, divergence, margin, regression
 
 
 @dataclass(frozen=True)
@@ -45,4 +45,5 @@ LOSSES: dict[str, Entry] = {
     "multi_margin_loss": Entry(
         margin.multi_margin_loss, margin.multi_margin_loss_grad, _F + "multi_margin_loss"
     ),
+    "kl_div": Entry(divergence.kl_div, divergence.kl_div_grad, _F + "kl_div"),
 }

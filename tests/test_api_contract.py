@@ -5,7 +5,9 @@ This file checks what every public function must share, and finds the functions 
 package's public names, so a new loss is either covered here automatically or fails
 ``test_every_public_function_is_covered`` until it is registered in ``LOSSES``:
 
-- signatures follow ``torch.nn.functional`` (compared with ``inspect.signature`` of the twin);
+- every loss in the registry ``lossbook.LOSSES`` has an entry in this file's ``LOSSES`` (data, PyTorch
+  reference, options), and signatures follow the registry's ``torch.nn.functional`` twin (compared with
+  ``inspect.signature``);
 - lists, numpy arrays (also read-only and non-contiguous) and CPU tensors (also ``requires_grad``) are
   accepted; float32 stays float32, integers become float64; reduced results are plain Python floats,
   ``reduction="none"`` and gradients give numpy arrays; inputs are never modified;
@@ -101,6 +103,8 @@ BINARY = np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0], [0.3, 1.0, 0.0], [1.0, 0.8,
 REGRESSION_TARGETS = np.array([[3.0, -0.5, 2.0], [1.0, 4.0, 2.5], [0.0, 0.0, 0.0], [2.5, -1.5, 0.1]])
 SIGNS = np.array([[1.0, -1.0, -1.0], [1.0, 1.0, -1.0], [-1.0, 1.0, 1.0], [1.0, -1.0, 1.0]])
 CLASS_WEIGHT = np.array([0.5, 2.0, 1.0])
+LOG_PROBS = np.log([[0.5, 0.3, 0.2], [0.1, 0.6, 0.3], [0.2, 0.2, 0.6], [0.3, 0.4, 0.3]])  # kl_div's input
+LOG_TARGETS = np.log([[0.7, 0.2, 0.1], [0.05, 0.5, 0.45], [0.9, 0.05, 0.05], [0.25, 0.25, 0.5]])
 
 
 def _elementwise_weight(shape) -> np.ndarray:
@@ -111,6 +115,13 @@ def _torch_hinge(input, target, *, margin=1.0, reduction="mean"):
     """The issue's definition: torch.clamp(margin - t*y, min=0), reduced (PyTorch has no binary hinge)."""
     z = torch.clamp(margin - target * input, min=0)
     return {"none": z, "mean": z.mean(), "sum": z.sum()}[reduction]
+
+
+def _torch_kl_div(input, target, **options):
+    """F.kl_div without its warning that reduction='mean' is not the true KL ('batchmean' is)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return F.kl_div(input, target, **options)
 
 
 def _torch_rmse(input, target):
@@ -131,7 +142,6 @@ class Case:
 class Loss:
     family: str  # "class" (class targets), "elementwise", "probabilities" (BCE), "labels" (±1 hinge)
     reference: Callable  # PyTorch's twin, or the issue's definition in PyTorch
-    twin: Callable | None  # the torch.nn.functional function whose signature lossbook copies
     cases: dict[str, Case]
     empty: tuple[tuple[tuple, tuple], ...] = (((0, 3), (0, 3)),)  # ((input shape, target shape), ...)
     # a hand rule where PyTorch gives no usable number for an empty batch: reduction -> expected
@@ -146,13 +156,12 @@ def _regression(twin, **options) -> Loss:
     cases = {"default": Case(SCORES, REGRESSION_TARGETS)}
     if options:
         cases["options"] = Case(SCORES, REGRESSION_TARGETS, lambda shape: dict(options))
-    return Loss("elementwise", twin, twin, cases, empty=(((0, 3), (0, 3)), ((0,), (0,))))
+    return Loss("elementwise", twin, cases, empty=(((0, 3), (0, 3)), ((0,), (0,))))
 
 
 LOSSES: dict[str, Loss] = {
     "cross_entropy": Loss(
         "class",
-        F.cross_entropy,
         F.cross_entropy,
         {
             "indices": Case(SCORES, CLASSES),
@@ -165,13 +174,11 @@ LOSSES: dict[str, Loss] = {
     "nll_loss": Loss(
         "class",
         F.nll_loss,
-        F.nll_loss,
         {"default": Case(SCORES, CLASSES), "options": Case(SCORES, CLASSES, _class_opts(ignore_index=1))},
         empty=(((0, 3), (0,)), ((2, 3, 0), (2, 0))),
     ),
     "multi_margin_loss": Loss(
         "class",
-        F.multi_margin_loss,
         F.multi_margin_loss,
         {"default": Case(SCORES, CLASSES), "options": Case(SCORES, CLASSES, _class_opts(p=2, margin=0.5))},
         empty=(((0, 3), (0,)),),
@@ -182,7 +189,6 @@ LOSSES: dict[str, Loss] = {
     "binary_cross_entropy": Loss(
         "probabilities",
         F.binary_cross_entropy,
-        F.binary_cross_entropy,
         {
             "default": Case(PROBS, BINARY),
             "options": Case(PROBS, BINARY, lambda shape: {"weight": _elementwise_weight(shape)}),
@@ -191,7 +197,6 @@ LOSSES: dict[str, Loss] = {
     ),
     "binary_cross_entropy_with_logits": Loss(
         "elementwise",
-        F.binary_cross_entropy_with_logits,
         F.binary_cross_entropy_with_logits,
         {
             "default": Case(SCORES, BINARY),
@@ -215,14 +220,21 @@ LOSSES: dict[str, Loss] = {
     "rmse": Loss(
         "elementwise",
         _torch_rmse,
-        None,
         {"default": Case(SCORES, REGRESSION_TARGETS)},
+        empty=(((0, 3), (0, 3)), ((0,), (0,))),
+    ),
+    "kl_div": Loss(
+        "log-probabilities",
+        _torch_kl_div,
+        {
+            "default": Case(LOG_PROBS, CLASS_PROBS),
+            "log_target": Case(LOG_PROBS, LOG_TARGETS, lambda shape: {"log_target": True}),
+        },
         empty=(((0, 3), (0, 3)), ((0,), (0,))),
     ),
     "hinge_loss": Loss(
         "labels",
         _torch_hinge,
-        None,
         {"default": Case(SCORES, SIGNS), "options": Case(SCORES, SIGNS, lambda shape: {"margin": 0.5})},
         empty=(((0, 3), (0, 3)), ((0,), (0,))),
     ),
@@ -358,7 +370,9 @@ def _snapshot(*args):
 def test_every_public_function_is_covered():
     unknown = set(FUNCTIONS) - set(LOSS_NAMES) - set(GRAD_NAMES) - set(ACTIVATION_NAMES) - HELPER_NAMES
     assert not unknown, f"public functions this file does not know how to check: {sorted(unknown)}"
-    assert set(LOSS_NAMES) == set(LOSSES), "register every public loss in LOSSES (and nothing else)"
+    missing = set(lb.LOSSES) - set(LOSSES)
+    assert not missing, f"registered in lossbook.LOSSES but with no entry in this file's LOSSES: {missing}"
+    assert set(LOSS_NAMES) == set(lb.LOSSES) == set(LOSSES), "an entry for each registered loss, no other"
     assert set(ACTIVATION_NAMES) == set(ACTIVATION_SIGNATURES)
     # every loss has its gradient, every gradient its loss
     assert {FUNCTIONS[n].__name__ + "_grad" for n in LOSS_NAMES} == set(GRAD_NAMES)
@@ -378,6 +392,7 @@ def test_every_public_function_is_covered():
         "smooth_l1_loss",
         "hinge_loss",
         "multi_margin_loss",
+        "kl_div",
     }
     assert issue_losses <= set(LOSS_NAMES)
 
@@ -387,23 +402,35 @@ def test_every_public_function_is_covered():
 # ----------------------------------------------------------------------------------------------------------
 
 
+def _twin(name: str):
+    """The PyTorch function the registry names as the loss's twin ("torch.nn.functional.kl_div"), or None."""
+    path = lb.LOSSES[name].twin
+    if path is None:
+        return None
+    module, _, attribute = path.rpartition(".")
+    return getattr(importlib.import_module(module), attribute)
+
+
 @pytest.mark.parametrize("name", LOSS_NAMES)
 def test_loss_signature_follows_torch(name):
     sig = inspect.signature(FUNCTIONS[name])
     params = list(sig.parameters.values())
-    assert [p.name for p in params[:2]] == ["input", "target"]
-    for p in params[:2]:
+    twin = _twin(name)
+    # the positional arguments: input, target and, where the twin has more without a default (var), those
+    torch_params = [] if twin is None else list(inspect.signature(twin).parameters.values())
+    required = [p.name for p in torch_params if p.default is p.empty] or ["input", "target"]
+    assert required[:2] == ["input", "target"]
+    n = len(required)
+    assert [p.name for p in params[:n]] == required
+    for p in params[:n]:
         assert p.kind is p.POSITIONAL_OR_KEYWORD and p.default is p.empty, p
-    options = {p.name: p.default for p in params[2:]}
-    assert all(p.kind is p.KEYWORD_ONLY for p in params[2:]), f"options must be keyword-only: {sig}"
+    options = {p.name: p.default for p in params[n:]}
+    assert all(p.kind is p.KEYWORD_ONLY for p in params[n:]), f"options must be keyword-only: {sig}"
 
-    twin = LOSSES[name].twin
     if twin is None:
         assert str(sig) == SPEC_SIGNATURES[name]
         return
-    torch_params = list(inspect.signature(twin).parameters.values())
-    assert [p.name for p in torch_params[:2]] == ["input", "target"]
-    torch_options = {p.name: p.default for p in torch_params[2:] if p.name not in DEPRECATED}
+    torch_options = {p.name: p.default for p in torch_params[n:] if p.name not in DEPRECATED}
     for option, default in options.items():
         assert option in torch_options, f"{name}: option {option!r} is not one of PyTorch's {torch_options}"
         assert default == torch_options[option], f"{name}: {option}={default!r}, PyTorch has {torch_options}"
@@ -463,28 +490,30 @@ def test_input_kinds_dtypes_and_result_types(name, label, kind):
 
 
 def _single(loss: Loss):
-    """One sample: a 0-d element for element-wise losses, a (C,) score row and a scalar class otherwise."""
+    """One sample: a 0-d element for element-wise losses, a (C,) score row and a scalar class otherwise;
+    with the options of the first case for that shape."""
     case = next(iter(loss.cases.values()))
     if loss.family == "class":
-        return case.input[0], int(case.target[0])
-    return np.array(case.input[0, 0]), np.array(case.target[0, 0])
+        return case.input[0], int(case.target[0]), case.options(case.input[0].shape)
+    return np.array(case.input[0, 0]), np.array(case.target[0, 0]), case.options(())
 
 
 @pytest.mark.parametrize("name", LOSS_NAMES)
 def test_single_sample_gives_arrays_for_none_and_gradients(name):
     loss, fn, grad = LOSSES[name], FUNCTIONS[name], _grad_of(name)
-    x, t = _single(loss)
+    x, t, options = _single(loss)
     for reduction in _reductions(fn):
-        got = fn(x, t, **_red(reduction))
+        got = fn(x, t, **options, **_red(reduction))
         if reduction == "none":
             assert type(got) is np.ndarray and got.ndim == 0, "'none' gives an array, even a 0-d one"
         else:
             assert type(got) is float
-        _assert_close(got, _torch_loss(loss, x, np.array(t), {}, reduction, np.float64), np.float64)
+        _assert_close(got, _torch_loss(loss, x, np.array(t), options, reduction, np.float64), np.float64)
     for reduction in _reductions(grad, grad=True):
-        g = grad(x, t, **_red(reduction))
+        g = grad(x, t, **options, **_red(reduction))
         assert type(g) is np.ndarray and g.shape == np.shape(x) and g.dtype == np.float64
-        _assert_close(g, _torch_loss(loss, x, np.array(t), {}, reduction, np.float64, grad=True), np.float64)
+        expected = _torch_loss(loss, x, np.array(t), options, reduction, np.float64, grad=True)
+        _assert_close(g, expected, np.float64)
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -529,17 +558,19 @@ class Bad:
 
 
 def _valid(name: str):
+    """Valid input, target and options (the first case): bad-input rows change one of them."""
     case = next(iter(LOSSES[name].cases.values()))
-    return case.input, case.target
+    return case.input, case.target, case.options(case.input.shape)
 
 
 def _bad_rows() -> list[Bad]:
     rows: list[Bad] = []
     for name in LOSS_NAMES:
         loss, fn = LOSSES[name], FUNCTIONS[name]
-        x, t = _valid(name)
+        x, t, valid_options = _valid(name)
 
-        def add(label, error, argument, fragments, input=x, target=t, _name=name, **options):
+        def add(label, error, argument, fragments, input=x, target=t, _name=name, _valid=valid_options, **kw):
+            options = {**_valid, **kw}
             rows.append(Bad(_name, label, input, target, options, error, argument, tuple(fragments)))
 
         if _has_reduction(fn):
@@ -714,6 +745,35 @@ def _bad_rows() -> list[Bad]:
             for value, shown in [(-0.5, "-0.5"), (np.float32(-0.5), "-0.5"), (math.nan, "nan")]:
                 add(f"beta-{type(value).__name__}-{shown}", ValueError, "beta", [f"got {shown}"], beta=value)
             add("beta-None", TypeError, "beta", ["NoneType"], beta=None)
+        if name == "kl_div":
+            for label, value, shown in [("above-0", 0.4, "0.4"), ("nan", np.nan, "NaN")]:
+                bad_x = np.array(x)
+                bad_x[2, 1] = value
+                fragments = [shown, "(2, 1)", "np.log(p)", "log_softmax"]
+                add(f"input-{label}", ValueError, "input", fragments, input=bad_x)
+            fragments = ["log-probabilities", "np.log(p)"]
+            add("input-probabilities", ValueError, "input", fragments, input=np.exp(x))
+            for label, value, shown, fix in [
+                ("above-1", 1.5, "1.5", "log_target=True"),
+                ("negative", -0.2, "-0.2", "softmax"),
+                ("nan", np.nan, "NaN", "0/0"),
+            ]:
+                bad_t = np.array(t)
+                bad_t[1, 2] = value
+                add(f"target-{label}", ValueError, "target", ["[0, 1]", shown, fix], target=bad_t)
+            positive = np.array(LOG_TARGETS)
+            positive[0, 0] = 0.5
+            add(
+                "log-target-positive",
+                ValueError,
+                "target",
+                ["log_target=True", "got 0.5", "log_target=False"],
+                target=positive,
+                log_target=True,
+            )
+            add("log_target-str", TypeError, "log_target", ["True or False", "str 'yes'"], log_target="yes")
+            fragments = ["'batchmean'", "got 'batchmeans'"]
+            add("reduction-batchmeans", ValueError, "reduction", fragments, reduction="batchmeans")
         if name == "hinge_loss":
             add("labels-0-1", ValueError, "target", ["-1 or +1", "got 0.0", "2*t - 1"], target=(t + 1) / 2)
             bad = np.array(t)
@@ -754,9 +814,9 @@ def test_bad_input_is_refused_with_a_helpful_message(row: Bad, which):
 
 @pytest.mark.parametrize("name", [n for n in GRAD_NAMES if _has_reduction(FUNCTIONS[n])])
 def test_gradients_refuse_reduction_none(name):
-    x, t = _valid(name.removesuffix("_grad"))
+    x, t, options = _valid(name.removesuffix("_grad"))
     with pytest.raises(ValueError, match=r"^reduction: .*'mean' or 'sum', got 'none'"):
-        FUNCTIONS[name](x, t, reduction="none")
+        FUNCTIONS[name](x, t, **options, reduction="none")
 
 
 @pytest.mark.parametrize("name", ACTIVATION_NAMES)
@@ -833,7 +893,9 @@ SCORE_LOSS_EXTREMES = [
         id=f"{name}-{dtype.__name__}-{m:.0e}",
     )
     for name in LOSS_NAMES
-    if LOSSES[name].family != "probabilities"  # binary_cross_entropy takes probabilities, not scores
+    # binary_cross_entropy takes probabilities and kl_div log-probabilities (test_divergence.py tests
+    # huge negative ones), not scores
+    if LOSSES[name].family not in ("probabilities", "log-probabilities")
     for dtype in (np.float32, np.float64)
     for m in _magnitudes(dtype)
 ]
@@ -848,15 +910,16 @@ def test_losses_on_huge_scores_match_torch_without_warnings(name, dtype, magnitu
     if t.dtype.kind == "f":
         t = t.astype(dtype)
     fn, grad = FUNCTIONS[name], _grad_of(name)
+    options = case.options(x.shape)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         for reduction in _reductions(fn):
-            got = fn(x, t, **_red(reduction))
-            expected = _torch_loss(loss, x, t, {}, reduction, dtype)
+            got = fn(x, t, **options, **_red(reduction))
+            expected = _torch_loss(loss, x, t, options, reduction, dtype)
             np.testing.assert_allclose(np.asarray(got, dtype=dtype), expected, rtol=RTOL[dtype], atol=0)
         for reduction in _reductions(grad, grad=True):
-            g = grad(x, t, **_red(reduction))
-            expected = _torch_loss(loss, x, t, {}, reduction, dtype, grad=True)
+            g = grad(x, t, **options, **_red(reduction))
+            expected = _torch_loss(loss, x, t, options, reduction, dtype, grad=True)
             assert g.dtype == dtype
             np.testing.assert_allclose(g, expected, rtol=RTOL[dtype], atol=0)
 
