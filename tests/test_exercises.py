@@ -1,6 +1,6 @@
-"""The self-checking exercises (lossbook/exercises.py): right answers pass, typical wrong answers are told.
+"""The self-checking exercises (lossbook/exercises/): right answers pass, typical wrong answers are told.
 
-The learner-style solutions below are written here, independently of the references in exercises.py,
+The learner-style solutions below are written here, independently of the references in lossbook/exercises/,
 and the references themselves are checked against PyTorch and scikit-learn on every registered case.
 """
 
