@@ -96,7 +96,8 @@ def verdict(exercise_id, fn, capsys) -> str:
 
 
 def test_registry_holds_the_ids_the_notebooks_use():
-    assert list(EXERCISES) == IDS
+    # in the notebooks' order; other catalogue modules (entropy_and_kl, ...) have their own test files
+    assert [i for i in EXERCISES if i in IDS] == IDS
     for ex in EXERCISES.values():
         assert len(ex.cases) >= 4, ex.id
         assert ex.title and ex.formula and ex.nonfinite_hint
@@ -104,7 +105,7 @@ def test_registry_holds_the_ids_the_notebooks_use():
 
 
 def test_signatures_are_the_ones_the_notebooks_use():
-    assert {k: ex.signature for k, ex in EXERCISES.items()} == {
+    assert {k: EXERCISES[k].signature for k in IDS} == {
         "01-softmax": "softmax(z)",
         "01-cross-entropy": "cross_entropy(logits, target)",
         "02-bce-with-logits": "bce_with_logits(z, t)",
@@ -124,7 +125,7 @@ def test_the_api_is_exported_by_lossbook():
 
 
 def test_every_exercise_has_a_large_value_case_and_a_batch_case():
-    for ex in EXERCISES.values():
+    for ex in (EXERCISES[i] for i in IDS):
         assert any(np.abs(a).max() >= 1000 for c in ex.cases for a in c.args), ex.id
         assert any(c.args[0].ndim == 2 or c.args[0].shape[0] > 1 for c in ex.cases), ex.id
 

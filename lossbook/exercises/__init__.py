@@ -77,6 +77,7 @@ from .harness import (  # noqa: F401  (Case, Mistake, Exercise, CaseResult and F
 # them in the order of these lines (hence isort: off).
 # isort: off
 from . import cross_entropy  # noqa: F401
+from . import entropy_and_kl  # noqa: F401
 from . import binary  # noqa: F401
 from . import regression  # noqa: F401
 from . import margin  # noqa: F401
