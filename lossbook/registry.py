@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import binary, classification, divergence, focal, likelihood, margin, regression
+from . import binary, classification, divergence, focal, likelihood, margin, quantile, regression
 
 
 @dataclass(frozen=True)
@@ -53,4 +53,5 @@ LOSSES: dict[str, Entry] = {
     "poisson_nll_loss": Entry(
         likelihood.poisson_nll_loss, likelihood.poisson_nll_loss_grad, _F + "poisson_nll_loss"
     ),
+    "pinball_loss": Entry(quantile.pinball_loss, quantile.pinball_loss_grad, None),
 }

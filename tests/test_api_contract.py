@@ -151,6 +151,13 @@ def _focal_grad_limit(x, t, reduction):
     return g / x.size if reduction == "mean" else g
 
 
+def _torch_pinball(input, target, *, quantile=0.5, reduction="mean"):
+    """The issue's definition, τ·max(d, 0) + (1 − τ)·max(−d, 0) with d = target − input (PyTorch has none)."""
+    d = target - input
+    z = quantile * F.relu(d) + (1 - quantile) * F.relu(-d)
+    return {"none": z, "mean": z.mean(), "sum": z.sum()}[reduction]
+
+
 def _torch_rmse(input, target):
     """The issue's definition: the square root of the mean squared error over all elements."""
     return torch.sqrt(F.mse_loss(input, target))
@@ -293,6 +300,15 @@ LOSSES: dict[str, Loss] = {
         },
         empty=(((0, 3), (0, 3)), ((0,), (0,))),
     ),
+    "pinball_loss": Loss(
+        "elementwise",
+        _torch_pinball,
+        {
+            "default": Case(SCORES, REGRESSION_TARGETS),
+            "options": Case(SCORES, REGRESSION_TARGETS, lambda shape: {"quantile": 0.9}),
+        },
+        empty=(((0, 3), (0, 3)), ((0,), (0,))),
+    ),
     "sigmoid_focal_loss": Loss(
         "elementwise",
         _torch_focal,
@@ -316,6 +332,7 @@ SPEC_SIGNATURES = {
     "hinge_loss": "(input, target, *, margin=1.0, reduction='mean')",
     "rmse": "(input, target)",
     "sigmoid_focal_loss": "(input, target, *, alpha=0.25, gamma=2.0, reduction='none')",
+    "pinball_loss": "(input, target, *, quantile=0.5, reduction='mean')",
 }
 # Options of the torch twin that lossbook does not offer. size_average and reduce are deprecated in
 # PyTorch. The element-wise `weight` of l1_loss, mse_loss and huber_loss is recent in PyTorch and not in
@@ -468,6 +485,7 @@ def test_every_public_function_is_covered():
         "sigmoid_focal_loss",
         "gaussian_nll_loss",
         "poisson_nll_loss",
+        "pinball_loss",
     }
     assert issue_losses <= set(LOSS_NAMES)
 
@@ -874,6 +892,13 @@ def _bad_rows() -> list[Bad]:
             )
             add("log_input-int", TypeError, "log_input", ["True or False", "int 1"], log_input=1)
             add("eps-nan", ValueError, "eps", [">= 0", "got nan"], eps=math.nan)
+        if name == "pinball_loss":
+            bad_quantiles = [(0, "0.0"), (1.0, "1.0"), (90, "90.0"), (math.nan, "nan")]
+            bad_quantiles.append((np.float32(-0.5), "-0.5"))
+            for value, shown in bad_quantiles:
+                label = f"quantile-{type(value).__name__}-{shown}"
+                add(label, ValueError, "quantile", ["(0, 1)", f"got {shown}", "quantile=0.9"], quantile=value)
+            add("quantile-str", TypeError, "quantile", ["str '0.9'"], quantile="0.9")
         if name == "sigmoid_focal_loss":
             for label, value, shown in [
                 ("2", 2.0, "2.0"),
