@@ -14,10 +14,12 @@ Module map (each file is short; open the one whose name you need):
 - ``activations``: softmax, log_softmax, logsumexp, sigmoid, log_sigmoid (the stable forms)
 - ``classification``: cross_entropy, nll_loss (multi-class)
 - ``binary``: binary_cross_entropy, binary_cross_entropy_with_logits
-- ``regression``: l1_loss (mae), mse_loss (mse), rmse, huber_loss, smooth_l1_loss
-- ``margin``: hinge_loss, multi_margin_loss
-- ``divergence``: kl_div (the Kullback–Leibler divergence)
 - ``focal``: sigmoid_focal_loss (binary cross-entropy that down-weights easy examples)
+- ``divergence``: kl_div (the Kullback–Leibler divergence)
+- ``regression``: l1_loss (mae), mse_loss (mse), rmse, huber_loss, smooth_l1_loss
+- ``likelihood``: gaussian_nll_loss, poisson_nll_loss (negative log-likelihoods for regression)
+- ``quantile``: pinball_loss (the quantile loss)
+- ``margin``: hinge_loss, multi_margin_loss
 - ``checks``: every input check and its error message; ``reductions``: 'none', 'mean', 'sum', 'batchmean'
 - ``registry``: the table of public losses that the exports, tests and benchmark read
 - ``compare``: ``lb.agree``, the printed verdict; ``exercises``: the notebooks' self-checks;

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import binary, classification, divergence, focal, margin, regression
+from . import binary, classification, divergence, focal, likelihood, margin, quantile, regression
 
 
 @dataclass(frozen=True)
@@ -47,4 +47,11 @@ LOSSES: dict[str, Entry] = {
     ),
     "kl_div": Entry(divergence.kl_div, divergence.kl_div_grad, _F + "kl_div"),
     "sigmoid_focal_loss": Entry(focal.sigmoid_focal_loss, focal.sigmoid_focal_loss_grad, None),
+    "gaussian_nll_loss": Entry(
+        likelihood.gaussian_nll_loss, likelihood.gaussian_nll_loss_grad, _F + "gaussian_nll_loss"
+    ),
+    "poisson_nll_loss": Entry(
+        likelihood.poisson_nll_loss, likelihood.poisson_nll_loss_grad, _F + "poisson_nll_loss"
+    ),
+    "pinball_loss": Entry(quantile.pinball_loss, quantile.pinball_loss_grad, None),
 }

@@ -103,6 +103,7 @@ BINARY = np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0], [0.3, 1.0, 0.0], [1.0, 0.8,
 REGRESSION_TARGETS = np.array([[3.0, -0.5, 2.0], [1.0, 4.0, 2.5], [0.0, 0.0, 0.0], [2.5, -1.5, 0.1]])
 SIGNS = np.array([[1.0, -1.0, -1.0], [1.0, 1.0, -1.0], [-1.0, 1.0, 1.0], [1.0, -1.0, 1.0]])
 CLASS_WEIGHT = np.array([0.5, 2.0, 1.0])
+COUNTS = np.array([[3.0, 0.0, 2.0], [1.0, 4.0, 0.0], [0.0, 0.0, 7.0], [2.0, 1.0, 1.0]])  # Poisson targets
 LOG_PROBS = np.log([[0.5, 0.3, 0.2], [0.1, 0.6, 0.3], [0.2, 0.2, 0.6], [0.3, 0.4, 0.3]])  # kl_div's input
 LOG_TARGETS = np.log([[0.7, 0.2, 0.1], [0.05, 0.5, 0.45], [0.9, 0.05, 0.05], [0.25, 0.25, 0.5]])
 
@@ -135,12 +136,26 @@ def _torch_focal(input, target, *, alpha=0.25, gamma=2.0, reduction="none"):
     return {"none": loss, "mean": loss.mean(), "sum": loss.sum()}[reduction]
 
 
+def _gaussian_grad_limit(x, t, reduction):
+    """d gaussian_nll / d input = (input − target) / var for the default case's var (see LOSSES), where
+    autograd's 2 · (input − target) overflows to inf."""
+    g = (x - t) / _elementwise_weight(x.shape).astype(x.dtype)
+    return g / x.size if reduction == "mean" else g
+
+
 def _focal_grad_limit(x, t, reduction):
     """d focal / d x as |x| → ∞ (defaults alpha = 0.25, gamma = 2), where autograd overflows to inf · 0 = nan:
     α_t · |p − t|^γ · (p − t) with p = 1 for x > 0, 0 for x < 0 (the γ·ce·p(1 − p) term vanishes)."""
     p = (x > 0).astype(x.dtype)
     g = (0.25 * t + 0.75 * (1 - t)) * np.abs(p - t) ** 2 * (p - t)
     return g / x.size if reduction == "mean" else g
+
+
+def _torch_pinball(input, target, *, quantile=0.5, reduction="mean"):
+    """The issue's definition, τ·max(d, 0) + (1 − τ)·max(−d, 0) with d = target − input (PyTorch has none)."""
+    d = target - input
+    z = quantile * F.relu(d) + (1 - quantile) * F.relu(-d)
+    return {"none": z, "mean": z.mean(), "sum": z.sum()}[reduction]
 
 
 def _torch_rmse(input, target):
@@ -165,7 +180,8 @@ class Loss:
     empty: tuple[tuple[tuple, tuple], ...] = (((0, 3), (0, 3)),)  # ((input shape, target shape), ...)
     # a hand rule where PyTorch gives no usable number for an empty batch: reduction -> expected
     empty_by_hand: dict = field(default_factory=dict)
-    # where autograd gives nan for huge scores (0 · inf), the limit by hand: (x, t, reduction) -> gradient
+    # where autograd gives nan or inf for huge scores (0 · inf, or an intermediate that overflows), the
+    # limit by hand: (x, t, reduction) -> gradient
     grad_limit: Callable | None = None
 
 
@@ -253,6 +269,46 @@ LOSSES: dict[str, Loss] = {
         },
         empty=(((0, 3), (0, 3)), ((0,), (0,))),
     ),
+    "gaussian_nll_loss": Loss(
+        "elementwise",
+        F.gaussian_nll_loss,
+        {
+            "default": Case(SCORES, REGRESSION_TARGETS, lambda shape: {"var": _elementwise_weight(shape)}),
+            "per-sample-var": Case(
+                SCORES,
+                REGRESSION_TARGETS,
+                lambda shape: {"var": np.linspace(0.25, 1.0, math.prod(shape[:-1])).reshape(shape[:-1])},
+            ),
+            "options": Case(
+                SCORES,
+                REGRESSION_TARGETS,
+                lambda shape: {"var": _elementwise_weight((*shape[:-1], 1)), "full": True, "eps": 0.6},
+            ),
+        },
+        empty=(((0, 3), (0, 3)), ((0,), (0,))),
+        grad_limit=_gaussian_grad_limit,
+    ),
+    "poisson_nll_loss": Loss(
+        "elementwise",
+        F.poisson_nll_loss,
+        {
+            "default": Case(SCORES, COUNTS),
+            # rates away from the counts: at rate ≈ count, 1 − y/λ cancels and float32 keeps few digits
+            "options": Case(
+                np.abs(SCORES) + 0.5, COUNTS, lambda shape: {"log_input": False, "full": True, "eps": 1e-3}
+            ),
+        },
+        empty=(((0, 3), (0, 3)), ((0,), (0,))),
+    ),
+    "pinball_loss": Loss(
+        "elementwise",
+        _torch_pinball,
+        {
+            "default": Case(SCORES, REGRESSION_TARGETS),
+            "options": Case(SCORES, REGRESSION_TARGETS, lambda shape: {"quantile": 0.9}),
+        },
+        empty=(((0, 3), (0, 3)), ((0,), (0,))),
+    ),
     "sigmoid_focal_loss": Loss(
         "elementwise",
         _torch_focal,
@@ -276,6 +332,7 @@ SPEC_SIGNATURES = {
     "hinge_loss": "(input, target, *, margin=1.0, reduction='mean')",
     "rmse": "(input, target)",
     "sigmoid_focal_loss": "(input, target, *, alpha=0.25, gamma=2.0, reduction='none')",
+    "pinball_loss": "(input, target, *, quantile=0.5, reduction='mean')",
 }
 # Options of the torch twin that lossbook does not offer. size_average and reduce are deprecated in
 # PyTorch. The element-wise `weight` of l1_loss, mse_loss and huber_loss is recent in PyTorch and not in
@@ -426,6 +483,9 @@ def test_every_public_function_is_covered():
         "multi_margin_loss",
         "kl_div",
         "sigmoid_focal_loss",
+        "gaussian_nll_loss",
+        "poisson_nll_loss",
+        "pinball_loss",
     }
     assert issue_losses <= set(LOSS_NAMES)
 
@@ -807,6 +867,38 @@ def _bad_rows() -> list[Bad]:
             add("log_target-str", TypeError, "log_target", ["True or False", "str 'yes'"], log_target="yes")
             fragments = ["'batchmean'", "got 'batchmeans'"]
             add("reduction-batchmeans", ValueError, "reduction", fragments, reduction="batchmeans")
+        if name == "gaussian_nll_loss":
+            for label, value, shown in [("negative", -1.0, "got -1.0"), ("nan", np.nan, "got NaN")]:
+                bad_var = _elementwise_weight(x.shape)
+                bad_var[3, 0] = value
+                add(f"var-{label}", ValueError, "var", ["≥ 0", shown, "(3, 0)", "softplus"], var=bad_var)
+            add("var-negative-number", ValueError, "var", ["≥ 0", "got -0.5"], var=-0.5)
+            fragments = ["(4, 3)", "(4,)", "(4, 1)", "got (3,)", "var=1.0"]
+            add("var-shape", ValueError, "var", fragments, var=np.ones(3))
+            add("var-str", TypeError, "var", ["str"], var="1")
+            add("full-str", TypeError, "full", ["True or False", "str 'yes'"], full="yes")
+            add("eps-negative", ValueError, "eps", [">= 0", "got -1.0"], eps=-1.0)
+        if name == "poisson_nll_loss":
+            for label, value, shown in [("negative", -1.0, "got -1.0"), ("nan", np.nan, "got NaN")]:
+                bad_t = np.array(t)
+                bad_t[1, 2] = value
+                add(f"count-{label}", ValueError, "target", ["counts", shown, "(1, 2)"], target=bad_t)
+            add(
+                "rate-negative",
+                ValueError,
+                "input",
+                ["log_input=False", "got -0.5", "(2, 0)", "log_input=True"],
+                log_input=False,
+            )
+            add("log_input-int", TypeError, "log_input", ["True or False", "int 1"], log_input=1)
+            add("eps-nan", ValueError, "eps", [">= 0", "got nan"], eps=math.nan)
+        if name == "pinball_loss":
+            bad_quantiles = [(0, "0.0"), (1.0, "1.0"), (90, "90.0"), (math.nan, "nan")]
+            bad_quantiles.append((np.float32(-0.5), "-0.5"))
+            for value, shown in bad_quantiles:
+                label = f"quantile-{type(value).__name__}-{shown}"
+                add(label, ValueError, "quantile", ["(0, 1)", f"got {shown}", "quantile=0.9"], quantile=value)
+            add("quantile-str", TypeError, "quantile", ["str '0.9'"], quantile="0.9")
         if name == "sigmoid_focal_loss":
             for label, value, shown in [
                 ("2", 2.0, "2.0"),
@@ -972,7 +1064,9 @@ def test_losses_on_huge_scores_match_torch_without_warnings(name, dtype, magnitu
             g = grad(x, t, **options, **_red(reduction))
             expected = _torch_loss(loss, x, t, options, reduction, dtype, grad=True)
             if loss.grad_limit is not None:
-                expected = np.where(np.isnan(expected), loss.grad_limit(x, t, reduction), expected)
+                with np.errstate(over="ignore"):
+                    limit = loss.grad_limit(x, t, reduction)
+                expected = np.where(np.isfinite(expected), expected, limit)
             assert g.dtype == dtype
             np.testing.assert_allclose(g, expected, rtol=RTOL[dtype], atol=0)
 
