@@ -17,6 +17,7 @@ Module map (each file is short; open the one whose name you need):
 - ``regression``: l1_loss (mae), mse_loss (mse), rmse, huber_loss, smooth_l1_loss
 - ``margin``: hinge_loss, multi_margin_loss
 - ``divergence``: kl_div (the Kullback–Leibler divergence)
+- ``focal``: sigmoid_focal_loss (binary cross-entropy that down-weights easy examples)
 - ``checks``: every input check and its error message; ``reductions``: 'none', 'mean', 'sum', 'batchmean'
 - ``registry``: the table of public losses that the exports, tests and benchmark read
 - ``compare``: ``lb.agree``, the printed verdict; ``exercises``: the notebooks' self-checks;

@@ -109,7 +109,7 @@ def kl_div(input, target, *, reduction="mean", log_target=False):
             losses = np.where(t == -np.inf, 0, np.exp(t) * (t - x))
         else:
             losses = np.where(t == 0, 0, t * (np.log(t) - x))
-    return reduce(losses.astype(x.dtype, copy=False), reduction)
+    return reduce(np.asarray(losses, dtype=x.dtype), reduction)
 
 
 def kl_div_grad(input, target, *, reduction="mean", log_target=False):
@@ -136,4 +136,4 @@ def kl_div_grad(input, target, *, reduction="mean", log_target=False):
     reduction = check_grad_reduction(reduction, KL_REDUCTIONS)
     x, t, log_target = _prepare(input, target, log_target)
     g = -np.exp(t) if log_target else -t
-    return reduce_grad(g.astype(x.dtype, copy=False), reduction)
+    return reduce_grad(np.asarray(g, dtype=x.dtype), reduction)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import binary, classification, divergence, margin, regression
+from . import binary, classification, divergence, focal, margin, regression
 
 
 @dataclass(frozen=True)
@@ -46,4 +46,5 @@ LOSSES: dict[str, Entry] = {
         margin.multi_margin_loss, margin.multi_margin_loss_grad, _F + "multi_margin_loss"
     ),
     "kl_div": Entry(divergence.kl_div, divergence.kl_div_grad, _F + "kl_div"),
+    "sigmoid_focal_loss": Entry(focal.sigmoid_focal_loss, focal.sigmoid_focal_loss_grad, None),
 }

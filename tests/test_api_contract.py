@@ -124,6 +124,25 @@ def _torch_kl_div(input, target, **options):
         return F.kl_div(input, target, **options)
 
 
+def _torch_focal(input, target, *, alpha=0.25, gamma=2.0, reduction="none"):
+    """torchvision.ops.sigmoid_focal_loss, line for line (torchvision is not a dependency)."""
+    p = torch.sigmoid(input)
+    ce = F.binary_cross_entropy_with_logits(input, target, reduction="none")
+    p_t = p * target + (1 - p) * (1 - target)
+    loss = ce * ((1 - p_t) ** gamma)
+    if alpha >= 0:
+        loss = (alpha * target + (1 - alpha) * (1 - target)) * loss
+    return {"none": loss, "mean": loss.mean(), "sum": loss.sum()}[reduction]
+
+
+def _focal_grad_limit(x, t, reduction):
+    """d focal / d x as |x| → ∞ (defaults alpha = 0.25, gamma = 2), where autograd overflows to inf · 0 = nan:
+    α_t · |p − t|^γ · (p − t) with p = 1 for x > 0, 0 for x < 0 (the γ·ce·p(1 − p) term vanishes)."""
+    p = (x > 0).astype(x.dtype)
+    g = (0.25 * t + 0.75 * (1 - t)) * np.abs(p - t) ** 2 * (p - t)
+    return g / x.size if reduction == "mean" else g
+
+
 def _torch_rmse(input, target):
     """The issue's definition: the square root of the mean squared error over all elements."""
     return torch.sqrt(F.mse_loss(input, target))
@@ -146,6 +165,8 @@ class Loss:
     empty: tuple[tuple[tuple, tuple], ...] = (((0, 3), (0, 3)),)  # ((input shape, target shape), ...)
     # a hand rule where PyTorch gives no usable number for an empty batch: reduction -> expected
     empty_by_hand: dict = field(default_factory=dict)
+    # where autograd gives nan for huge scores (0 · inf), the limit by hand: (x, t, reduction) -> gradient
+    grad_limit: Callable | None = None
 
 
 def _class_opts(**extra):
@@ -232,6 +253,16 @@ LOSSES: dict[str, Loss] = {
         },
         empty=(((0, 3), (0, 3)), ((0,), (0,))),
     ),
+    "sigmoid_focal_loss": Loss(
+        "elementwise",
+        _torch_focal,
+        {
+            "default": Case(SCORES, BINARY),
+            "options": Case(SCORES, BINARY, lambda shape: {"alpha": -1.0, "gamma": 0.5}),
+        },
+        empty=(((0, 3), (0, 3)), ((0,), (0,))),
+        grad_limit=_focal_grad_limit,
+    ),
     "hinge_loss": Loss(
         "labels",
         _torch_hinge,
@@ -244,6 +275,7 @@ LOSSES: dict[str, Loss] = {
 SPEC_SIGNATURES = {
     "hinge_loss": "(input, target, *, margin=1.0, reduction='mean')",
     "rmse": "(input, target)",
+    "sigmoid_focal_loss": "(input, target, *, alpha=0.25, gamma=2.0, reduction='none')",
 }
 # Options of the torch twin that lossbook does not offer. size_average and reduce are deprecated in
 # PyTorch. The element-wise `weight` of l1_loss, mse_loss and huber_loss is recent in PyTorch and not in
@@ -393,6 +425,7 @@ def test_every_public_function_is_covered():
         "hinge_loss",
         "multi_margin_loss",
         "kl_div",
+        "sigmoid_focal_loss",
     }
     assert issue_losses <= set(LOSS_NAMES)
 
@@ -774,6 +807,21 @@ def _bad_rows() -> list[Bad]:
             add("log_target-str", TypeError, "log_target", ["True or False", "str 'yes'"], log_target="yes")
             fragments = ["'batchmean'", "got 'batchmeans'"]
             add("reduction-batchmeans", ValueError, "reduction", fragments, reduction="batchmeans")
+        if name == "sigmoid_focal_loss":
+            for label, value, shown in [
+                ("2", 2.0, "2.0"),
+                ("minus-1", -1.0, "(target + 1) / 2"),
+                ("nan", np.nan, "NaN"),
+            ]:
+                bad_t = np.array(t)
+                bad_t[0, 1] = value
+                add(f"target-{label}", ValueError, "target", ["[0, 1]", shown], target=bad_t)
+            add("gamma-negative", ValueError, "gamma", [">= 0", "got -1.0", "gamma=0"], gamma=-1.0)
+            add("gamma-nan", ValueError, "gamma", ["got nan"], gamma=math.nan)
+            add("gamma-np", ValueError, "gamma", ["got -0.5"], gamma=np.float32(-0.5))
+            add("gamma-str", TypeError, "gamma", ["str '2'"], gamma="2")
+            add("alpha-above-1", ValueError, "alpha", ["<= 1", "got 1.5", "alpha=-1"], alpha=1.5)
+            add("alpha-None", TypeError, "alpha", ["NoneType"], alpha=None)
         if name == "hinge_loss":
             add("labels-0-1", ValueError, "target", ["-1 or +1", "got 0.0", "2*t - 1"], target=(t + 1) / 2)
             bad = np.array(t)
@@ -803,8 +851,11 @@ BAD_ROWS = _bad_rows()
 @pytest.mark.parametrize("row", [row.param() for row in BAD_ROWS])
 def test_bad_input_is_refused_with_a_helpful_message(row: Bad, which):
     fn = FUNCTIONS[row.name] if which == "loss" else _grad_of(row.name)
+    options = dict(row.options)
+    if which == "grad" and "reduction" not in options and _has_reduction(fn):
+        options["reduction"] = "sum"  # a gradient refuses the default 'none' of sigmoid_focal_loss first
     with pytest.raises(row.error) as info:
-        fn(row.input, row.target, **row.options)
+        fn(row.input, row.target, **options)
     message = str(info.value)
     assert message.startswith(f"{row.argument}:"), f"the message must name {row.argument!r} first: {message}"
     for fragment in row.fragments:
@@ -920,6 +971,8 @@ def test_losses_on_huge_scores_match_torch_without_warnings(name, dtype, magnitu
         for reduction in _reductions(grad, grad=True):
             g = grad(x, t, **options, **_red(reduction))
             expected = _torch_loss(loss, x, t, options, reduction, dtype, grad=True)
+            if loss.grad_limit is not None:
+                expected = np.where(np.isnan(expected), loss.grad_limit(x, t, reduction), expected)
             assert g.dtype == dtype
             np.testing.assert_allclose(g, expected, rtol=RTOL[dtype], atol=0)
 
