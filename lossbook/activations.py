@@ -14,23 +14,24 @@ from .checks import as_float_array, shown
 __all__ = ["log_sigmoid", "log_softmax", "logsumexp", "sigmoid", "softmax"]
 
 
-def _shifted(x: np.ndarray, axis) -> np.ndarray:
-    """x − max(x) along ``axis`` (PyTorch's shift: a row holding +inf, or only −inf, becomes NaN)."""
-    m = np.max(x, axis=axis, keepdims=True)
-    # inf − inf = NaN is exactly what torch.softmax/log_softmax return for such rows, and a difference
-    # beyond the float range (scores near ±1.8e308) rounds to −inf, whose exp is the correct 0: both
-    # are the intended, PyTorch-matching results, so numpy's warnings about them are silenced here only.
-    with np.errstate(invalid="ignore", over="ignore"):
-        return x - m
-
-
-def _as_1d_if_scalar(x: np.ndarray, axis):
-    """A 0-d array is treated as one value along ``axis`` (as torch does for dim=-1 or 0)."""
-    if x.ndim == 0:
+def _scores(x, axis):
+    """``x`` as a float array, the axis to work along and the shape of the result. A single number is one
+    score on axis 0 (as torch takes it for dim=-1 or 0)."""
+    a = as_float_array(x, "x")
+    if a.ndim == 0:
         if axis not in (-1, 0):
             raise ValueError(f"axis: a single number has only axis 0 (or -1), got axis={shown(axis)}")
-        return x.reshape(1), 0
-    return x, axis
+        return a.reshape(1), 0, a.shape
+    return a, axis, a.shape
+
+
+def _minus_max(x: np.ndarray, axis) -> np.ndarray:
+    """x − max(x) along ``axis``: the shift that keeps every ``exp`` argument ≤ 0.
+
+    A row holding +inf, or only −inf, becomes NaN (inf − inf), which is what PyTorch's softmax returns for
+    such rows. An empty axis has maximum −inf and stays empty.
+    """
+    return x - np.max(x, axis=axis, keepdims=True, initial=-np.inf)
 
 
 def softmax(x, axis=-1) -> np.ndarray:
@@ -51,14 +52,14 @@ def softmax(x, axis=-1) -> np.ndarray:
     >>> [round(float(v), 4) for v in softmax([1e4, 0.0, -1e4])]
     [1.0, 0.0, 0.0]
     """
-    arr = as_float_array(x, "x")
-    a, ax = _as_1d_if_scalar(arr, axis)
-    if a.size == 0:
-        return a.copy().reshape(arr.shape)
-    e = _shifted(a, ax)
-    np.exp(e, out=e)
-    e /= e.sum(axis=ax, keepdims=True)
-    return e.reshape(arr.shape)
+    a, ax, shape = _scores(x, axis)
+    # Intended results, so numpy's warnings about them are silenced: a row holding +inf, or only −inf,
+    # gives inf − inf = NaN (as torch.softmax does); a shift beyond the float range (scores near
+    # ±1.8e308) rounds to −inf, whose exp is the correct 0.
+    with np.errstate(invalid="ignore", over="ignore"):
+        e = np.exp(_minus_max(a, ax))
+        p = e / e.sum(axis=ax, keepdims=True)
+    return p.reshape(shape)
 
 
 def log_softmax(x, axis=-1) -> np.ndarray:
@@ -76,14 +77,13 @@ def log_softmax(x, axis=-1) -> np.ndarray:
     >>> [float(v) for v in log_softmax([1e4, 0.0])]
     [0.0, -10000.0]
     """
-    arr = as_float_array(x, "x")
-    a, ax = _as_1d_if_scalar(arr, axis)
-    if a.size == 0:
-        return a.copy().reshape(arr.shape)
-    s = _shifted(a, ax)
-    with np.errstate(invalid="ignore"):  # NaN rows (see _shifted) stay NaN
-        s -= np.log(np.exp(s).sum(axis=ax, keepdims=True))
-    return s.reshape(arr.shape)
+    a, ax, shape = _scores(x, axis)
+    # As in softmax: NaN rows and shifts rounded to −inf are intended; an empty axis sums to 0, whose
+    # log −inf has nothing to be subtracted from.
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+        shifted = _minus_max(a, ax)
+        logp = shifted - np.log(np.exp(shifted).sum(axis=ax, keepdims=True))
+    return logp.reshape(shape)
 
 
 def logsumexp(x, axis=-1):
@@ -103,20 +103,16 @@ def logsumexp(x, axis=-1):
     >>> logsumexp([[0.0, 0.0], [1.0, 1.0]]).round(4)
     array([0.6931, 1.6931])
     """
-    arr = as_float_array(x, "x")
-    a, ax = _as_1d_if_scalar(arr, axis)
+    a, ax, _ = _scores(x, axis)
     # The shift m is taken as 0 where the maximum is ±inf (or the axis is empty), as torch does.
     m = np.max(a, axis=ax, keepdims=True, initial=-np.inf)
-    m = np.where(np.isinf(m), np.zeros_like(m), m)
-    with np.errstate(over="ignore"):  # only for scores near ±1.8e308: x − m rounds to −inf, exp → 0
-        total = np.exp(a - m).sum(axis=ax, keepdims=True)
-    # log(0) = −inf is the intended result for an all −inf (or empty) axis, as in torch.logsumexp.
-    with np.errstate(divide="ignore"):
-        out = np.log(total) + m
+    m = np.where(np.isinf(m), 0, m)
+    # Intended results: x − m rounds to −inf for scores near ±1.8e308 (exp → 0), and log 0 = −inf for
+    # an axis of only −inf (or an empty one), as torch.logsumexp gives.
+    with np.errstate(over="ignore", divide="ignore"):
+        out = np.log(np.exp(a - m).sum(axis=ax, keepdims=True)) + m
     out = np.squeeze(out, axis=ax)
-    if arr.ndim == 0 or out.ndim == 0:
-        return float(out)
-    return out
+    return float(out) if out.ndim == 0 else out
 
 
 def sigmoid(x) -> np.ndarray:
@@ -136,7 +132,7 @@ def sigmoid(x) -> np.ndarray:
     a = as_float_array(x, "x")
     e = np.exp(-np.abs(a))
     r = 1.0 / (1.0 + e)
-    return np.where(a >= 0, r, e * r).astype(a.dtype, copy=False)
+    return np.where(a >= 0, r, e * r)
 
 
 def log_sigmoid(x) -> np.ndarray:
@@ -153,4 +149,4 @@ def log_sigmoid(x) -> np.ndarray:
     [-10000.0, 0.0]
     """
     a = as_float_array(x, "x")
-    return (np.minimum(a, 0) - np.log1p(np.exp(-np.abs(a)))).astype(a.dtype, copy=False)
+    return np.minimum(a, 0) - np.log1p(np.exp(-np.abs(a)))

@@ -275,6 +275,23 @@ def check_class_probabilities(x: np.ndarray, name: str = "target") -> None:
     )
 
 
+def check_class_scores(input) -> tuple[np.ndarray, int]:
+    """Scores for cross_entropy and nll_loss: a float array of shape (C,), (N, C) or (N, C, d1, ...) with
+    C ≥ 1; returns it and its class axis (1, or 0 for a single sample (C,))."""
+    x = as_float_array(input, "input")
+    if x.ndim == 0:
+        raise ValueError(
+            "input: expected scores of shape (C,), (N, C) or (N, C, d1, ...), got a single number. "
+            "Give one score per class, e.g. [3.2, 1.3, 0.2, 0.8]"
+        )
+    axis = 0 if x.ndim == 1 else 1
+    if x.shape[axis] == 0:
+        raise ValueError(
+            f"input: expected at least one class on the class axis {axis}, got shape {tuple(x.shape)}"
+        )
+    return x, axis
+
+
 def check_class_target(
     target, input: np.ndarray, class_axis: int, *, ignore_index: int | None = None, probabilities: bool = True
 ):
@@ -332,10 +349,6 @@ def check_class_target(
             + f", got shape {tuple(arr.shape)}.{hint}"
         )
     t = as_index_array(arr, "target")
-    # The common case first: every target in [0, C), found by one max() of the targets seen as unsigned
-    # (a negative one becomes huge), with no temporary arrays. Otherwise the full check finds the culprit.
-    if t.size and t.view(np.uint64).max() < n_classes:
-        return "index", t
     valid = (t >= 0) & (t < n_classes)
     if ignore_index is not None:
         valid |= t == ignore_index
@@ -354,3 +367,78 @@ def check_class_target(
         where = "" if idx is None else f" at index {idx}"
         raise ValueError(f"target: class indices must satisfy {allowed}, got {bad}{where}. {fix}")
     return "index", t
+
+
+# --- margin losses (hinge_loss, multi_margin_loss) --------------------------------------------------------
+
+
+def check_sign_labels(t: np.ndarray) -> None:
+    """Hinge labels: every value −1 or +1 (check them before any cast to float32, which could round a bad
+    label to ±1)."""
+    ok = (t == 1) | (t == -1)
+    if ok.all():
+        return
+    where = _first(~ok) if t.ndim else ()
+    msg = f"target: hinge labels must be -1 or +1, got {float(t[~ok][0])!r} at index {where}"
+    if ((t == 0) | (t == 1)).all():
+        msg += ". These look like 0/1 labels: convert them with 2*t - 1 (0 -> -1, 1 -> +1)"
+    else:
+        msg += (
+            ". Map your two classes to -1 and +1, e.g. np.where(t == positive_class, 1, -1); for more than "
+            "two classes use multi_margin_loss with class indices"
+        )
+    raise ValueError(msg)
+
+
+def check_margin_power(p) -> int:
+    """multi_margin_loss's ``p``: 1 (hinge) or 2 (squared hinge), the only two PyTorch supports."""
+    if isinstance(p, bool) or not isinstance(p, (int, float, np.integer, np.floating)) or p not in (1, 2):
+        raise ValueError(
+            f"p: expected 1 (hinge) or 2 (squared hinge), got {shown(p)}; PyTorch supports only these two"
+        )
+    return int(p)
+
+
+def check_margin_scores(input) -> np.ndarray:
+    """multi_margin_loss's scores: a float array of shape (N, C) or (C,) with C ≥ 1, or a single number
+    (one sample, C = 1), as in PyTorch."""
+    x = as_float_array(input, "input")
+    if x.ndim > 2 or (x.ndim >= 1 and x.shape[-1] == 0):
+        raise ValueError(
+            f"input: expected scores of shape (N, C) or (C,) with C >= 1 classes, got shape {x.shape}. "
+            f"multi_margin_loss has no spatial dimensions; for (N, C, d1, ...) scores move the class axis "
+            f"last and flatten: np.moveaxis(input, 1, -1).reshape(-1, C)"
+        )
+    return x
+
+
+def check_margin_target(target, x: np.ndarray) -> np.ndarray:
+    """multi_margin_loss's targets: one integer class index in [0, C) per row of the scores x, shape (N,)
+    for x of shape (N, C), () or (1,) for one sample. Returned as int64 in the target's own shape."""
+    t = _to_numpy(target, "target")
+    if t.dtype.kind == "f":
+        raise TypeError(
+            f"target: class indices must be integers, got dtype {t.dtype}. Convert them: "
+            f"target.astype(int) in numpy, target.long() in PyTorch"
+        )
+    y = as_index_array(t, "target")
+    n, c = np.atleast_2d(x).shape
+    if y.ndim > 1 or y.size != n:
+        expected = f"({n},), one class index per row of input" if x.ndim == 2 else "() or (1,)"
+        hint = ""
+        if y.ndim == 2 and y.size == n:
+            hint = "; use target.reshape(-1)"
+        elif x.ndim == 1 and y.size == c:
+            hint = "; a (C,) input is one sample: for N samples give input the shape (N, C)"
+        raise ValueError(
+            f"target: expected shape {expected} for input of shape {x.shape}, got {y.shape}{hint}"
+        )
+    bad = (y < 0) | (y >= c)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(
+            f"target: class indices must be in [0, {c - 1}] for input with C={c} classes, got "
+            f"{int(y.reshape(-1)[i])} at index {i}. If your classes are numbered from 1, subtract 1; if they "
+            f"are binary -1/+1 labels, use hinge_loss"
+        )
+    return y

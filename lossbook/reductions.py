@@ -48,13 +48,14 @@ def divisor(losses: np.ndarray, reduction: str) -> int:
 
 
 def reduce(losses: np.ndarray, reduction: str):
-    """'none' gives the array; 'sum', 'mean' and 'batchmean' a plain Python float.
+    """'none' gives the array (a 0-d array, not a numpy scalar, for a single loss); 'sum', 'mean' and
+    'batchmean' a plain Python float.
 
     An empty 'mean' is NaN (0/0), an empty 'sum' is 0, as in PyTorch. A sum beyond the float range is
     ±inf, as in PyTorch, so numpy's overflow warning is silenced here.
     """
     if reduction == "none":
-        return losses
+        return np.asarray(losses)
     with np.errstate(over="ignore", invalid="ignore"):
         total = losses.sum()
         if reduction == "sum":
@@ -74,3 +75,43 @@ def reduce_grad(grad: np.ndarray, reduction: str) -> np.ndarray:
         with np.errstate(over="ignore", invalid="ignore"):
             grad = grad / grad.dtype.type(count)
     return np.asarray(grad)
+
+
+def reduce_weighted(losses: np.ndarray, weights: np.ndarray, reduction: str):
+    """:func:`reduce`, except that 'mean' divides by Σ weights instead of the count.
+
+    This is PyTorch's mean for losses with class weights (nll_loss, cross_entropy): each sample counts with
+    the weight of its class, an ignored one with 0. No weight at all (every target ignored) gives 0/0 = NaN,
+    as in PyTorch.
+    """
+    if reduction != "mean":
+        return reduce(losses, reduction)
+    # 0/0 = NaN and x/0 = ±inf are PyTorch's results here, and so is a sum beyond the float range.
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        return float(losses.sum() / weights.sum())
+
+
+def reduce_in_float64(losses: np.ndarray, reduction: str):
+    """:func:`reduce`, with 'sum' and 'mean' added up in float64 and rounded to the losses' dtype at the end.
+
+    That is how PyTorch reduces multi_margin_loss (its CPU kernel accumulates in double): a float32 sum
+    overflows to inf only if its float64 value is beyond the float32 range.
+    """
+    if reduction == "none":
+        return np.asarray(losses)
+    with np.errstate(over="ignore"):  # the rounding to float32 may overflow to inf, as in PyTorch
+        return float(losses.dtype.type(reduce(losses.astype(np.float64), reduction)))
+
+
+def grad_scale(reduction: str, divisor, dtype) -> np.floating:
+    """What a gradient of Σ losses is multiplied by for the reduction: 1 for 'sum', 1/divisor for 'mean'
+    (and 'batchmean'), where divisor is what that mean divides the loss by (a count, or a Σ of weights).
+
+    Computed in float64 and rounded to ``dtype``. 1/0 is inf, as in PyTorch: a zero weight meeting a zero
+    divisor then gives 0·inf = NaN, and an empty batch has no gradient entries to scale.
+    """
+    check_grad_reduction(reduction, ("none", "mean", "sum", "batchmean"))
+    if reduction == "sum":
+        return dtype(1)
+    with np.errstate(divide="ignore"):
+        return dtype(np.float64(1) / np.float64(divisor))
