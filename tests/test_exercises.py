@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from sklearn.calibration import calibration_curve
 from sklearn.metrics import hinge_loss as sk_hinge_loss
 from sklearn.metrics import mean_absolute_error, root_mean_squared_error
 
@@ -26,6 +27,9 @@ IDS = [
     "03-rmse",
     "04-hinge",
     "05-softmax-ce-grad",
+    "bce-bernoulli-nll",
+    "bce-pos-weight",
+    "bce-reliability",
 ]
 
 
@@ -73,6 +77,25 @@ def softmax_ce_grad(logits, target):
     return (softmax(logits) - np.eye(c)[np.asarray(target)]) / n
 
 
+def bernoulli_nll(z, labels):
+    z, y = np.asarray(z, dtype=float), np.asarray(labels, dtype=float)
+    return np.sum(y * np.logaddexp(0, -z) + (1 - y) * np.logaddexp(0, z))
+
+
+def bce_pos_weight(z, y):
+    z, y = np.asarray(z, dtype=float), np.asarray(y, dtype=float)
+    w = (1 - y).sum(axis=0) / y.sum(axis=0)
+    return np.mean(w * y * np.logaddexp(0, -z) + (1 - y) * np.logaddexp(0, z))
+
+
+def expected_calibration_error(p, y, n_bins):
+    p, y = np.asarray(p, dtype=float), np.asarray(y, dtype=float)
+    counts, edges = np.histogram(p, bins=int(n_bins), range=(0, 1))  # last bin closed, like p = 1 in it
+    which = np.clip(np.searchsorted(edges, p, side="right") - 1, 0, int(n_bins) - 1)
+    gaps = [abs(p[which == b].mean() - y[which == b].mean()) for b, count in enumerate(counts) if count]
+    return float(np.sum(counts[counts > 0] / len(p) * np.array(gaps)))
+
+
 SOLUTIONS = {
     "01-softmax": softmax,
     "01-cross-entropy": cross_entropy,
@@ -81,6 +104,9 @@ SOLUTIONS = {
     "03-rmse": rmse,
     "04-hinge": hinge,
     "05-softmax-ce-grad": softmax_ce_grad,
+    "bce-bernoulli-nll": bernoulli_nll,
+    "bce-pos-weight": bce_pos_weight,
+    "bce-reliability": expected_calibration_error,
 }
 
 
@@ -113,6 +139,9 @@ def test_signatures_are_the_ones_the_notebooks_use():
         "03-rmse": "rmse(pred, target)",
         "04-hinge": "hinge_loss(scores, labels)",
         "05-softmax-ce-grad": "softmax_ce_grad(logits, target)",
+        "bce-bernoulli-nll": "bernoulli_nll(z, labels)",
+        "bce-pos-weight": "bce_pos_weight(z, y)",
+        "bce-reliability": "expected_calibration_error(p, y, n_bins)",
     }
     for ex in EXERCISES.values():
         assert ex.title.startswith(ex.signature)
@@ -164,7 +193,21 @@ def torch_value(exercise_id, *args):
         logits = _t(args[0]).clone().requires_grad_(True)
         F.cross_entropy(logits, _t(args[1])).backward()
         return logits.grad.numpy()
+    if exercise_id == "bce-bernoulli-nll":  # the NLL of the data set: BCE summed over the samples
+        return F.binary_cross_entropy_with_logits(_t(args[0]), _t(args[1]).double(), reduction="sum").item()
+    if exercise_id == "bce-pos-weight":
+        y = _t(args[1])
+        return F.binary_cross_entropy_with_logits(_t(args[0]), y, pos_weight=(1 - y).sum(0) / y.sum(0)).item()
+    if exercise_id == "bce-reliability":
+        return _ece_from_sklearn(*args)
     raise AssertionError(exercise_id)
+
+
+def _ece_from_sklearn(p, y, n_bins):
+    """ECE from scikit-learn's reliability curve (its bins differ from ours only for p on an inner edge)."""
+    prob_true, prob_pred = calibration_curve(y, p, n_bins=int(n_bins), strategy="uniform")
+    counts = np.histogram(p, bins=int(n_bins), range=(0, 1))[0]
+    return float(np.sum(counts[counts > 0] / len(p) * np.abs(prob_pred - prob_true)))
 
 
 @pytest.mark.parametrize("exercise_id", IDS)
@@ -686,7 +729,7 @@ def test_wrong_answer_with_warnings_does_not_raise_under_filterwarnings_error():
 
 
 def test_unknown_id_is_a_value_error_listing_the_ids():
-    message = r"exercise_id: expected one of '01-softmax', .*'05-softmax-ce-grad', got '01-softmx'"
+    message = r"exercise_id: expected one of '01-softmax', .*'05-softmax-ce-grad'.*, got '01-softmx'"
     with pytest.raises(ValueError, match=message):
         check_exercise("01-softmx", softmax)
     with pytest.raises(ValueError, match="exercise_id"):

@@ -43,7 +43,8 @@ lossbook; tests/test_exercises.py checks them against PyTorch.
 
 The package: ``harness`` runs a learner's function, compares, diagnoses and formats the verdict;
 ``mistakes`` holds the typical mistakes, each written once; one catalogue module per notebook topic
-(``cross_entropy``, ``binary``, ``regression``, ``margin``, ``gradients``) registers its exercises.
+(``cross_entropy``, ``binary``, ``regression``, ``margin``, ``gradients``, ``binary_cross_entropy``) registers
+its exercises.
 
 Adding a catalogue module (one new file, one import line):
 
@@ -82,6 +83,7 @@ from . import binary  # noqa: F401
 from . import regression  # noqa: F401
 from . import margin  # noqa: F401
 from . import gradients  # noqa: F401
+from . import binary_cross_entropy  # noqa: F401
 # isort: on
 
 # lossbook star-imports these.
