@@ -34,44 +34,58 @@ CONTENTS: list[tuple[str, str, str]] = [
     (
         "01_cross_entropy.ipynb",
         "Softmax and cross entropy",
-        "From logits to probabilities to −ln p: the dog/cat/horse/cheetah example by hand, "
-        "in lossbook and in PyTorch; what a good loss value is; log-sum-exp.",
+        "From logits to probabilities to −ln p: the dog/cat/horse/cheetah example by hand, in lossbook "
+        "and in PyTorch; cross entropy as the negative log-likelihood of a categorical model; "
+        "softmax regression on the digits.",
     ),
     (
-        "02_binary_cross_entropy.ipynb",
+        "02_entropy_and_kl.ipynb",
+        "Entropy, cross entropy and KL divergence",
+        "H(y, p) = H(y) + KL(y‖p); the floor of soft targets, label smoothing, distillation with a "
+        "temperature, `nn.KLDivLoss` and its traps, forward against reverse KL.",
+    ),
+    (
+        "03_binary_cross_entropy.ipynb",
         "Binary cross entropy",
-        "Sigmoid and BCE, `BCELoss` against `BCEWithLogitsLoss` (and why the logits version exists), "
-        "multi-label targets, `pos_weight`.",
+        "BCE from the Bernoulli likelihood, `BCELoss` against `BCEWithLogitsLoss`; logistic regression "
+        "on the breast-cancer data with a reliability diagram; rare positives: `pos_weight` and the "
+        "focal loss.",
     ),
     (
-        "03_regression_losses.ipynb",
+        "04_regression_losses.ipynb",
         "Regression losses: MAE, MSE, RMSE",
         "L1, L2 and RMSE by hand and in PyTorch; units, outliers, mean against median, the (N, 1) "
         "shape trap.",
     ),
     (
-        "04_hinge_loss.ipynb",
+        "05_hinge_loss.ipynb",
         "Hinge loss",
         "Margins and the three regimes, ±1 labels, the PyTorch look-alikes, a linear SVM trained "
         "with autograd.",
     ),
     (
-        "05_gradients.ipynb",
+        "06_gradients.ipynb",
         "Gradients: what each loss tells the model",
         "Every loss's gradient derived by hand and checked against autograd and finite differences; "
         "why logits + cross entropy trains and sigmoid + MSE saturates.",
     ),
     (
-        "06_choosing_a_loss.ipynb",
+        "07_choosing_a_loss.ipynb",
         "Choosing a loss",
         "Classification losses against the margin on one figure; L1, L2 and Huber fits with outliers; "
         "logistic against hinge; a decision table.",
     ),
     (
-        "07_common_mistakes.ipynb",
+        "08_common_mistakes.ipynb",
         "Common mistakes",
         "The loss bugs people actually hit in PyTorch — double softmax, wrong targets, shape broadcasting, "
         "0/1 hinge labels, sum against mean — each with its symptom and fix.",
+    ),
+    (
+        "A1_numerics.ipynb",
+        "Appendix: numerics of the losses",
+        "Optional: float32 against float64, the −100 clamp of `BCELoss`, log-sum-exp under extreme "
+        "shifts, and why lossbook and PyTorch agree to a bound, not to the last bit.",
     ),
 ]
 
