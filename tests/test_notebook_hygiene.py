@@ -28,11 +28,10 @@ def topic(path: Path) -> str:
 ARC = ["Setup", "Idea", "Where it comes from", "By hand", "lossbook and PyTorch", "On real data", "Pitfalls",
        "Try it", "Exercises", "Check your understanding", "Summary"]
 OPTIONAL = {"On real data", "Try it"}
-# Issue 9 put the classification notebooks on that arc and budget; issue 10 brings the others, which until
-# then keep the arc they were written with.
-ON_THE_ARC = {"cross_entropy", "entropy_and_kl", "binary_cross_entropy"}
-OLD_ARC = ["Setup", "Idea", "Derivation", "By hand", "With lossbook", "In PyTorch", "Pitfalls", "Exercises",
-           "Summary"]
+# The gradients, choosing and mistakes notebooks adapt the arc to their purpose (CONVENTIONS.md): they keep
+# its frame and order, and take from the middle what serves them.
+ADAPTED = {"gradients", "choosing_a_loss", "common_mistakes"}
+FRAME = ["Setup", "Exercises", "Check your understanding", "Summary"]
 # The learner's budget (CONVENTIONS.md): words are whitespace-separated tokens of the markdown cells,
 # navigation lines excluded. An appendix is optional reading and may be longer.
 MAX_WORDS, MAX_APPENDIX_WORDS, MAX_CELL_WORDS, WORDS_PER_FIGURE = 3000, 4000, 300, 600
@@ -120,8 +119,8 @@ def arc_problems(heads: list[str], arc: list[str], optional=frozenset()) -> list
 def test_the_arc_of_headings_is_complete_and_in_order(path):
     nb = load(path)
     assert nb.cells[0].cell_type == "markdown" and re.match(r"# \d\d · ", nb.cells[0].source)
-    arc, optional = (ARC, OPTIONAL) if topic(path) in ON_THE_ARC else (OLD_ARC, frozenset())
-    problems = arc_problems(level2_headings(nb), arc, optional)
+    optional = set(ARC) - set(FRAME) if topic(path) in ADAPTED else OPTIONAL
+    problems = arc_problems(level2_headings(nb), ARC, optional)
     assert not problems, f"{path.name}: arc headings: {'; '.join(problems)}"
     for word in ("Learning goals", "Prerequisites"):
         assert word in nb.cells[0].source, f"{path.name}: the first cell should state the {word}"
@@ -166,7 +165,7 @@ def test_arc_check_catches_a_missing_or_misplaced_heading():
     assert arc_problems(["Setup", "Summary"], ["Setup", "Idea", "Summary"], {"Idea"}) == []
 
 
-BUDGETED = [p for p in TEACHING if topic(p) in ON_THE_ARC] + APPENDICES
+BUDGETED = TEACHING + APPENDICES
 
 
 @pytest.mark.parametrize("path", BUDGETED, ids=lambda p: p.name)
@@ -180,7 +179,7 @@ def test_the_learners_budget(path):
     assert figures(nb) >= wanted, f"{path.name}: {figures(nb)} figures for {sum(words)} words, want {wanted}"
 
 
-@pytest.mark.parametrize("path", [p for p in TEACHING if topic(p) in ON_THE_ARC], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", TEACHING, ids=lambda p: p.name)
 def test_check_your_understanding_has_questions_with_answers_to_reveal(path):
     cells = load(path).cells
     start = next(i for i, c in enumerate(cells) if "## Check your understanding" in c.source)
