@@ -57,3 +57,12 @@ def test_navigation_line_shape():
         "[← 00 · A](00_a.ipynb) | [Index](00_a.ipynb) | [02 · C →](02_c.ipynb)"
     )
     assert navigation.navigation_line(2, entries) == "[← 01 · B](01_b.ipynb) | [Index](00_a.ipynb)"
+
+
+def test_time_estimate_counts_words_code_cells_and_exercises():
+    cells = [nbformat.v4.new_markdown_cell("word " * 2000), nbformat.v4.new_markdown_cell("nav " * 500)]
+    cells[1].metadata["tags"] = ["navigation"]  # navigation lines are not read
+    cells += [nbformat.v4.new_markdown_cell("### Exercise 1: a\n\n### Exercise 2: b")]
+    cells += [nbformat.v4.new_code_cell("1") for _ in range(4)]
+    # by hand: (2,000 + 8) words / 100 = 20.08 min, + 4 · 0.5 + 2 · 5 = 32.08, rounded up to 35
+    assert navigation.estimate(nbformat.v4.new_notebook(cells=cells)) == 35

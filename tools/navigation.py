@@ -15,6 +15,7 @@ Markdown cells have no outputs, so rewriting them needs no re-execution of the n
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 
@@ -118,10 +119,38 @@ def navigation_line(position: int, entries: list[tuple[str, str, str]]) -> str:
     return " | ".join(parts)
 
 
+# A learner's time for a notebook: its markdown read at a careful, technical pace, the code cells run and
+# read, and each exercise tried before its solution is revealed. Rounded up to 5 minutes.
+WORDS_PER_MINUTE, MINUTES_PER_CODE_CELL, MINUTES_PER_EXERCISE = 100, 0.5, 5
+
+
+def minutes(path: Path) -> int:
+    """The time estimate of a notebook, from its markdown words, code cells and exercises.
+
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("word " * 1000),
+    ...     nbformat.v4.new_markdown_cell("### Exercise 1: try it"), nbformat.v4.new_code_cell("1")])
+    >>> estimate(nb)  # 1,004 words / 100 + 0.5 + 5 = 15.5, rounded up to 20
+    20
+    """
+    return estimate(nbformat.read(path, as_version=4))
+
+
+def estimate(nb) -> int:
+    prose = [c for c in nb.cells if c.cell_type == "markdown" and NAV_TAG not in c.metadata.get("tags", [])]
+    markdown = [c.source for c in prose]
+    words = sum(len(text.split()) for text in markdown)
+    exercises = sum(text.count("### Exercise") for text in markdown)
+    code = sum(c.cell_type == "code" for c in nb.cells)
+    total = words / WORDS_PER_MINUTE + code * MINUTES_PER_CODE_CELL + exercises * MINUTES_PER_EXERCISE
+    return 5 * math.ceil(total / 5)
+
+
 def contents_table(entries: list[tuple[str, str, str]], link_prefix: str) -> str:
-    rows = ["| # | Notebook | What you learn |", "|---|---|---|"]
+    rows = ["| # | Notebook | What you learn | Time |", "|---|---|---|---|"]
     for file, title, summary in entries:
-        rows.append(f"| {file[:2]} | [{title}]({link_prefix}{file}) | {summary} |")
+        time = f"{minutes(NOTEBOOKS / file)} min"
+        rows.append(f"| {file[:2]} | [{title}]({link_prefix}{file}) | {summary} | {time} |")
     return "\n".join(rows)
 
 
