@@ -143,6 +143,25 @@ def check_elementwise_weight(weight, name: str, like: np.ndarray) -> np.ndarray:
     return w
 
 
+def check_pos_weight(pos_weight, like: np.ndarray) -> np.ndarray:
+    """``pos_weight`` of binary_cross_entropy_with_logits: one number (shape () or (1,), returned as
+    shape ()), one per class along input's last axis (C,), or input's shape; nothing else is broadcast."""
+    pw = as_like(pos_weight, "pos_weight", like)
+    per_class = like.shape[-1:]
+    if pw.shape in ((), (1,)):
+        # One weight for every element: unambiguous whatever the input's shape (PyTorch's usual case of a
+        # single binary label per sample, logits of shape (N,)).
+        return pw.reshape(())
+    if pw.shape not in (per_class, like.shape):
+        c = per_class[0] if per_class else 1
+        raise ValueError(
+            f"pos_weight: expected one weight per class along input's last axis, shape {per_class}, or "
+            f"the same shape as input {tuple(like.shape)}, got shape {tuple(pw.shape)}. lossbook does not "
+            f"broadcast other shapes; for one value for every class use np.full({c}, value)"
+        )
+    return pw
+
+
 def _first(mask: np.ndarray):
     idx = tuple(int(i[0]) for i in np.nonzero(mask))
     return idx[0] if len(idx) == 1 else idx

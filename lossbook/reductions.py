@@ -48,13 +48,14 @@ def divisor(losses: np.ndarray, reduction: str) -> int:
 
 
 def reduce(losses: np.ndarray, reduction: str):
-    """'none' gives the array; 'sum', 'mean' and 'batchmean' a plain Python float.
+    """'none' gives the array (a 0-d array, not a numpy scalar, for a single element); 'sum', 'mean' and
+    'batchmean' a plain Python float.
 
     An empty 'mean' is NaN (0/0), an empty 'sum' is 0, as in PyTorch. A sum beyond the float range is
     ±inf, as in PyTorch, so numpy's overflow warning is silenced here.
     """
     if reduction == "none":
-        return losses
+        return np.asarray(losses)
     with np.errstate(over="ignore", invalid="ignore"):
         total = losses.sum()
         if reduction == "sum":
