@@ -52,9 +52,8 @@ def _prepare(input, target, weight):
         t,
         "target",
         "targets",
-        nan_fix="Targets are 0/1 labels or soft labels",
-        range_fix="Targets are 0/1 labels or soft labels; labels in {-1, +1} map to {0, 1} with "
-        "(target + 1) / 2",
+        aside=" (0/1 labels or soft labels)",
+        range_fix="Labels in {-1, +1} map to {0, 1} with (target + 1) / 2",
     )
     w = None if weight is None else check_elementwise_weight(weight, "weight", x)
     return x, t, w

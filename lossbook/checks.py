@@ -98,22 +98,24 @@ def check_in_unit_interval(
     name: str,
     what: str,
     *,
+    aside: str = "",
     nan_fix: str = "",
     range_fix: str = "If these are logits (raw scores), use the *_with_logits loss, or apply sigmoid first",
 ) -> None:
-    """Probabilities and BCE targets: every value in [0, 1], and no NaN; ``*_fix`` ends each message."""
+    """Probabilities and BCE targets: every value in [0, 1], and no NaN.
+
+    The message reads "{name}: expected {what} in [0, 1]{aside}, got ...", and ``*_fix`` ends it.
+    """
     if within_unit_interval(x):
         return
+    expected = f"{name}: expected {what} in [0, 1]{aside}"
     nan = np.isnan(x)
     if nan.any():
-        message = f"{name}: expected {what} in [0, 1], got NaN at index {_first(nan)}. {nan_fix}"
-        raise ValueError(message.rstrip())
+        raise ValueError(f"{expected}, got NaN at index {_first(nan)}. {nan_fix}".rstrip())
     bad = (x < 0) | (x > 1)
     if bad.any():
         idx = _first(bad)
-        raise ValueError(
-            f"{name}: expected {what} in [0, 1], got {float(x[idx])!r} at index {idx}. {range_fix}".rstrip()
-        )
+        raise ValueError(f"{expected}, got {float(x[idx])!r} at index {idx}. {range_fix}".rstrip())
 
 
 def within_unit_interval(a: np.ndarray) -> bool:
