@@ -18,22 +18,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._blocks import blockwise as _blockwise
-from .activations import log_sigmoid
+from .activations import log_sigmoid, sigmoid
 from .checks import (
     as_float_array,
     as_like,
     check_elementwise_weight,
     check_in_unit_interval,
+    check_pos_weight,
     check_same_shape,
-    within_unit_interval,
 )
-from .reductions import (
-    check_grad_reduction,
-    check_reduction,
-    reduce,
-    reduce_grad,
-)
+from .reductions import check_grad_reduction, check_reduction, reduce, reduce_grad
 
 __all__ = [
     "binary_cross_entropy",
@@ -42,65 +36,27 @@ __all__ = [
     "binary_cross_entropy_with_logits_grad",
 ]
 
-# PyTorch's clamp of log p and log(1 - p) in binary_cross_entropy, and the floor of p(1 - p) in its
-# gradient. The floor is the C++ constant 1e-12 stored as a float32 (9.99999996e-13), so the gradient
-# at p = 0 with t = 1 is -1.0000000039958e12, not -1e12.
-_LOG_CLAMP = -100.0
-_GRAD_EPS = float(np.float32(1e-12))
-
-
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    """σ(x) from z = exp(−|x|) ∈ (0, 1]: 1 / (1 + z) for x ≥ 0, z / (1 + z) for x < 0 (no overflow)."""
-    z = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1 / (1 + z), z / (1 + z))
-
-
-def _check_targets(t: np.ndarray) -> None:
-    if within_unit_interval(t):
-        return
-    if np.isnan(t).any():
-        raise ValueError("target: expected targets in [0, 1] (0/1 labels or soft labels), got NaN")
-    bad = (t < 0) | (t > 1)
-    if bad.any():
-        idx = tuple(int(i[0]) for i in np.nonzero(bad))
-        idx = idx[0] if len(idx) == 1 else idx
-        raise ValueError(
-            f"target: expected targets in [0, 1] (0/1 labels or soft labels), got {float(t[idx])!r} at index "
-            f"{idx}. Labels in {{-1, +1}} map to {{0, 1}} with (target + 1) / 2"
-        )
+# PyTorch clamps log p and log(1 - p) at -100 in binary_cross_entropy, and floors p(1 - p) at 1e-12 in
+# its gradient. The floor is the C++ constant 1e-12 stored as a float32 (9.99999996e-13), so the
+# gradient at p = 0 with t = 1 is -1.0000000039958e12, not -1e12.
+LOG_CLAMP = -100.0
+GRAD_EPS = float(np.float32(1e-12))
 
 
 def _prepare(input, target, weight):
+    """input, target and weight (None if omitted) as arrays of input's float dtype, checked."""
     x = as_float_array(input, "input")
     t = as_like(target, "target", x)
     check_same_shape(x, t)
-    _check_targets(t)
+    check_in_unit_interval(
+        t,
+        "target",
+        "targets",
+        aside=" (0/1 labels or soft labels)",
+        range_fix="Labels in {-1, +1} map to {0, 1} with (target + 1) / 2",
+    )
     w = None if weight is None else check_elementwise_weight(weight, "weight", x)
     return x, t, w
-
-
-def _check_pos_weight(pos_weight, x: np.ndarray) -> np.ndarray:
-    pw = as_like(pos_weight, "pos_weight", x)
-    per_class = x.shape[-1:]
-    if pw.shape in ((), (1,)):
-        # One weight for every element: unambiguous whatever the input's shape (PyTorch's usual case of a
-        # single binary label per sample, logits of shape (N,)).
-        return pw.reshape(())
-    if pw.shape not in (per_class, x.shape):
-        c = per_class[0] if per_class else 1
-        raise ValueError(
-            f"pos_weight: expected one weight per class along input's last axis, shape {per_class}, or "
-            f"the same shape as input {tuple(x.shape)}, got shape {tuple(pw.shape)}. lossbook does not "
-            f"broadcast other shapes; for one value for every class use np.full({c}, value)"
-        )
-    return pw
-
-
-def _with_errstate(fn):
-    # Overflow and inf - inf are PyTorch-matching results here (an infinite logit gives inf or nan
-    # exactly as in PyTorch); numpy would warn about them.
-    with np.errstate(over="ignore", invalid="ignore"):
-        return fn()
 
 
 def binary_cross_entropy(input, target, *, weight=None, reduction="mean"):
@@ -138,28 +94,17 @@ def binary_cross_entropy(input, target, *, weight=None, reduction="mean"):
     100.0
     """
     check_reduction(reduction)
-    x, t, w = _prepare(input, target, weight)
-    check_in_unit_interval(x, "input", "probabilities")
-    arrays = (x, t) if w is None else (x, t, w)
-    return _with_errstate(lambda: reduce(_blockwise(_bce_kernel, *arrays, floats=2), reduction))
-
-
-def _bce_kernel(out, x, t, *rest):
-    """Block kernel (see _blocks.blockwise) for binary_cross_entropy, in PyTorch's order of operations:
-    out = w · ((t − 1) · max(log(1 − p), −100) − t · max(log p, −100)), the temporaries in the cache."""
-    w, (t_log_p, t_minus_1) = (rest[0], rest[1:]) if len(rest) == 3 else (None, rest)
-    with np.errstate(divide="ignore"):  # log(0) = -inf, then clamped to -100 as in PyTorch
-        np.log(x, out=t_log_p)
-        np.maximum(t_log_p, _LOG_CLAMP, out=t_log_p)
-        np.negative(x, out=out)
-        np.log1p(out, out=out)
-        np.maximum(out, _LOG_CLAMP, out=out)
-    t_log_p *= t
-    np.subtract(t, 1, out=t_minus_1)
-    out *= t_minus_1
-    out -= t_log_p
-    if w is not None:
-        out *= w
+    p, t, w = _prepare(input, target, weight)
+    check_in_unit_interval(p, "input", "probabilities")
+    # log 0 = -inf at p = 0 or 1 is expected (the clamp makes it -100), and huge or infinite weights give
+    # inf or nan as in PyTorch; numpy would warn.
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        log_p = np.maximum(np.log(p), LOG_CLAMP)
+        log_1_minus_p = np.maximum(np.log1p(-p), LOG_CLAMP)
+        losses = -t * log_p - (1 - t) * log_1_minus_p
+        if w is not None:
+            losses = w * losses
+    return reduce(losses, reduction)
 
 
 def binary_cross_entropy_grad(input, target, *, weight=None, reduction="mean"):
@@ -182,16 +127,15 @@ def binary_cross_entropy_grad(input, target, *, weight=None, reduction="mean"):
     [-0.3704  0.4167 -0.5556]
     """
     check_grad_reduction(reduction)
-    x, t, w = _prepare(input, target, weight)
-    check_in_unit_interval(x, "input", "probabilities")
-
-    def compute():
-        g = (x - t) / np.maximum((1 - x) * x, x.dtype.type(_GRAD_EPS))
+    p, t, w = _prepare(input, target, weight)
+    check_in_unit_interval(p, "input", "probabilities")
+    # A huge weight times the gradient of a wrong answer (up to 1e12) overflows to inf, and an infinite
+    # weight times a zero gradient is nan, as in PyTorch; numpy would warn.
+    with np.errstate(over="ignore", invalid="ignore"):
+        grad = (p - t) / np.maximum(p * (1 - p), GRAD_EPS)
         if w is not None:
-            g = g * w
-        return reduce_grad(np.asarray(g, dtype=x.dtype), reduction)
-
-    return _with_errstate(compute)
+            grad = w * grad
+    return reduce_grad(grad, reduction)
 
 
 def binary_cross_entropy_with_logits(input, target, *, weight=None, pos_weight=None, reduction="mean"):
@@ -233,18 +177,18 @@ def binary_cross_entropy_with_logits(input, target, *, weight=None, pos_weight=N
     """
     check_reduction(reduction)
     x, t, w = _prepare(input, target, weight)
-    pw = None if pos_weight is None else _check_pos_weight(pos_weight, x)
-
-    def compute():
-        log_sig = log_sigmoid(x)
+    pw = None if pos_weight is None else check_pos_weight(pos_weight, x)
+    # An infinite logit gives inf - inf or 0 · inf = nan, and huge weights overflow to inf, exactly as in
+    # PyTorch; numpy would warn.
+    with np.errstate(over="ignore", invalid="ignore"):
+        # PyTorch's arrangement of the formula (see above): (1 - t) · x - (1 + (pw - 1) · t) · log σ(x)
+        log_p = log_sigmoid(x)  # log σ(x), the log-probability of class 1
         if pw is not None:
-            log_sig = log_sig * ((pw - 1) * t + 1)
-        losses = (1 - t) * x - log_sig
+            log_p = (1 + (pw - 1) * t) * log_p
+        losses = (1 - t) * x - log_p
         if w is not None:
-            losses = losses * w
-        return reduce(np.asarray(losses, dtype=x.dtype), reduction)
-
-    return _with_errstate(compute)
+            losses = w * losses
+    return reduce(losses, reduction)
 
 
 def binary_cross_entropy_with_logits_grad(input, target, *, weight=None, pos_weight=None, reduction="mean"):
@@ -269,55 +213,14 @@ def binary_cross_entropy_with_logits_grad(input, target, *, weight=None, pos_wei
     """
     check_grad_reduction(reduction)
     x, t, w = _prepare(input, target, weight)
-    pw = None if pos_weight is None else _check_pos_weight(pos_weight, x)
-
-    if pw is None or pw.ndim == 0:
-        arrays = (x, t) if w is None else (x, t, w)
-        kernel = _bcel_grad_kernel(pw, x.size if reduction == "mean" else None)
-        return _with_errstate(lambda: _blockwise(kernel, *arrays, floats=1 if pw is None else 2))
-
-    def compute():
-        sig = _sigmoid(x)
+    pw = None if pos_weight is None else check_pos_weight(pos_weight, x)
+    # Huge weights overflow to inf, and an infinite one times a zero gradient is nan, as in PyTorch.
+    with np.errstate(over="ignore", invalid="ignore"):
+        p = sigmoid(x)  # the predicted probability of class 1
         if pw is None:
-            g = sig - t
+            grad = p - t
         else:
-            pt = pw * t
-            g = (pt + 1 - t) * sig - pt
+            grad = (pw * t + 1 - t) * p - pw * t
         if w is not None:
-            g = g * w
-        return reduce_grad(np.asarray(g, dtype=x.dtype), reduction)
-
-    return _with_errstate(compute)
-
-
-def _bcel_grad_kernel(pw, size):
-    """Block kernel factory for binary_cross_entropy_with_logits_grad with no pos_weight or a single one.
-
-    The same operations as the whole-array code, in the same order: z = exp(−|x|), σ = n / (1 + z) with
-    n = 1 for x ≥ 0 and n = z for x < 0, written as n = max(z, x ≥ 0) (z ≤ 1; a nan x gives nan either
-    way); then σ − t, or (pw·t + 1 − t)·σ − pw·t; then ·w and, for "mean", / size.
-    """
-
-    def kernel(out, x, t, *rest):
-        w, (denominator, *pt) = (rest[0], rest[1:]) if len(rest) == 2 + (pw is not None) else (None, rest)
-        np.abs(x, out=out)
-        np.negative(out, out=out)
-        np.exp(out, out=out)  # z
-        np.add(out, 1, out=denominator)
-        np.maximum(out, np.greater_equal(x, 0), out=out)
-        out /= denominator  # σ(x)
-        if pw is None:
-            out -= t
-        else:
-            (pt,) = pt
-            np.multiply(pw, t, out=pt)
-            np.add(pt, 1, out=denominator)
-            denominator -= t
-            out *= denominator
-            out -= pt
-        if w is not None:
-            out *= w
-        if size:
-            np.divide(out, size, out=out)  # the same division as reduce_grad's g / g.size
-
-    return kernel
+            grad = w * grad
+    return reduce_grad(grad, reduction)

@@ -98,21 +98,23 @@ def check_in_unit_interval(
     name: str,
     what: str,
     *,
+    aside: str = "",
     nan_fix: str = "",
     range_fix: str = "If these are logits (raw scores), use the *_with_logits loss, or apply sigmoid first",
 ) -> None:
-    """Probabilities and BCE targets: every value in [0, 1], and no NaN; ``*_fix`` ends each message."""
+    """Probabilities and BCE targets: every value in [0, 1], and no NaN.
+
+    The message reads "{name}: expected {what} in [0, 1]{aside}, got ...", and ``*_fix`` ends it.
+    """
     if within_unit_interval(x):
         return
+    expected = f"{name}: expected {what} in [0, 1]{aside}"
     nan = np.isnan(x)
     if nan.any():
-        message = f"{name}: expected {what} in [0, 1], got NaN{_at(nan)}. {nan_fix}"
-        raise ValueError(message.rstrip())
+        raise ValueError(f"{expected}, got NaN{_at(nan)}. {nan_fix}".rstrip())
     bad = (x < 0) | (x > 1)
     if bad.any():
-        raise ValueError(
-            f"{name}: expected {what} in [0, 1], got {float(x[bad][0])!r}{_at(bad)}. {range_fix}".rstrip()
-        )
+        raise ValueError(f"{expected}, got {float(x[bad][0])!r}{_at(bad)}. {range_fix}".rstrip())
 
 
 def check_at_most_zero(x: np.ndarray, name: str, what: str, *, fix: str = "") -> None:
@@ -165,6 +167,25 @@ def check_elementwise_weight(weight, name: str, like: np.ndarray) -> np.ndarray:
             f"lossbook does not broadcast; expand it yourself, e.g. np.broadcast_to({name}, input.shape)"
         )
     return w
+
+
+def check_pos_weight(pos_weight, like: np.ndarray) -> np.ndarray:
+    """``pos_weight`` of binary_cross_entropy_with_logits: one number (shape () or (1,), returned as
+    shape ()), one per class along input's last axis (C,), or input's shape; nothing else is broadcast."""
+    pw = as_like(pos_weight, "pos_weight", like)
+    per_class = like.shape[-1:]
+    if pw.shape in ((), (1,)):
+        # One weight for every element: unambiguous whatever the input's shape (PyTorch's usual case of a
+        # single binary label per sample, logits of shape (N,)).
+        return pw.reshape(())
+    if pw.shape not in (per_class, like.shape):
+        c = per_class[0] if per_class else 1
+        raise ValueError(
+            f"pos_weight: expected one weight per class along input's last axis, shape {per_class}, or "
+            f"the same shape as input {tuple(like.shape)}, got shape {tuple(pw.shape)}. lossbook does not "
+            f"broadcast other shapes; for one value for every class use np.full({c}, value)"
+        )
+    return pw
 
 
 def _first(mask: np.ndarray):

@@ -19,22 +19,12 @@ for reading the code.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from ._blocks import blockwise as _blockwise
-from ._blocks import blockwise_sum as _blockwise_sum
-from .checks import (
-    as_float_array,
-    as_like,
-    as_real_scalar,
-    check_same_shape,
-)
-from .reductions import (
-    check_grad_reduction,
-    check_reduction,
-    reduce,
-    reduce_grad,
-)
+from .checks import as_float_array, as_like, check_same_shape, check_scalar_option
+from .reductions import check_grad_reduction, check_reduction, reduce, reduce_grad
 
 __all__ = [
     "huber_loss",
@@ -53,82 +43,36 @@ __all__ = [
 
 
 def _prepare(input, target):
+    """input and target as arrays of input's float dtype, of exactly the same shape."""
     x = as_float_array(input, "input")
     t = as_like(target, "target", x)
     check_same_shape(x, t)
     return x, t
 
 
-def _diff(x: np.ndarray, t: np.ndarray) -> np.ndarray:
-    # inf - inf = nan and overflow to inf are the PyTorch results; numpy would warn about them.
-    with np.errstate(over="ignore", invalid="ignore"):
-        return np.asarray(x - t)  # np.asarray: for 0-d inputs, an array the callers may overwrite
-
-
-def _diff_into(out: np.ndarray, x: np.ndarray, t: np.ndarray) -> None:
-    # as _diff: inf - inf = nan and overflow to inf are the PyTorch results
-    with np.errstate(over="ignore", invalid="ignore"):
-        np.subtract(x, t, out=out)
-
-
-def _square_error_into(out: np.ndarray, x: np.ndarray, t: np.ndarray) -> None:
-    """out = (x - t)², squared in place while the block is in the cache."""
-    _diff_into(out, x, t)
-    with np.errstate(over="ignore"):  # a huge error squares to inf, as in PyTorch
-        np.multiply(out, out, out=out)
-
-
-def _reduce(losses: np.ndarray, reduction: str, dtype):
-    # A sum that overflows is inf, as in PyTorch.
-    with np.errstate(over="ignore", invalid="ignore"):
-        return reduce(np.asarray(losses, dtype=dtype), reduction)
-
-
-def _reduce_blockwise(kernel, x: np.ndarray, t: np.ndarray, reduction: str, *, floats: int, masks: int):
-    """``_reduce(_blockwise(kernel, x, t, ...), reduction, x.dtype)``, the same number; for "mean" and "sum"
-    of C-contiguous inputs without the full-size loss array (see _blocks.blockwise_sum)."""
-    if reduction == "none" or x.size == 0 or not (x.flags.c_contiguous and t.flags.c_contiguous):
-        return _reduce(_blockwise(kernel, x, t, floats=floats, masks=masks), reduction, x.dtype)
-    with np.errstate(over="ignore", invalid="ignore"):  # as _reduce: an overflowing sum is inf
-        total = _blockwise_sum(kernel, x, t, floats=floats, masks=masks)
-        if reduction == "mean":
-            total = total.dtype.type(total / np.intp(x.size))  # exactly what ndarray.mean() does
-    return float(total)
-
-
-def _grad_out(g: np.ndarray, reduction: str, dtype) -> np.ndarray:
-    return reduce_grad(np.asarray(g, dtype=dtype), reduction)
-
-
-def _scale_in_place(g: np.ndarray, reduction: str) -> np.ndarray:
-    """As _grad_out for a fresh gradient of the input's dtype, dividing in place (no second array)."""
-    if reduction == "mean" and g.size:
-        np.divide(g, g.size, out=g)  # the same division as reduce_grad's g / g.size
-    return g
-
-
 def _check_delta(delta) -> float:
-    d = as_real_scalar(delta, "delta")
-    if not d > 0:
-        raise ValueError(
-            f"delta: expected a positive number (the error size where the loss turns from quadratic to "
-            f"linear), got {d!r}. For a pure L1 loss use l1_loss; the default is delta=1.0"
-        )
-    return d
+    return check_scalar_option(
+        delta,
+        "delta",
+        low=0,
+        closed=(False, True),
+        meaning="the error size where the loss turns from quadratic to linear",
+        fix="For a pure L1 loss use l1_loss; the default is delta=1.0",
+    )
 
 
 def _check_beta(beta) -> float:
-    b = as_real_scalar(beta, "beta")
-    if not b >= 0:
-        raise ValueError(
-            f"beta: expected a number >= 0 (the error size where the loss turns from quadratic to "
-            f"linear; 0 gives the L1 loss), got {b!r}. The default is beta=1.0"
-        )
-    return b
+    return check_scalar_option(
+        beta,
+        "beta",
+        low=0,
+        meaning="the error size where the loss turns from quadratic to linear; 0 gives the L1 loss",
+        fix="The default is beta=1.0",
+    )
 
 
 def _sign(d: np.ndarray) -> np.ndarray:
-    # PyTorch's sign: -1, 0 or +1, and 0 for nan (numpy's sign gives nan there).
+    """PyTorch's sign: -1, 0 or +1, and 0 for nan (numpy's sign gives nan there)."""
     return (d > 0).astype(d.dtype) - (d < 0)
 
 
@@ -158,7 +102,8 @@ def l1_loss(input, target, *, reduction="mean"):
     """
     check_reduction(reduction)
     x, t = _prepare(input, target)
-    return _reduce(np.abs(_diff(x, t)), reduction, x.dtype)
+    with np.errstate(over="ignore", invalid="ignore"):  # inf - inf = nan, overflow = inf, as in PyTorch
+        return reduce(np.abs(x - t), reduction)
 
 
 def l1_loss_grad(input, target, *, reduction="mean"):
@@ -176,7 +121,8 @@ def l1_loss_grad(input, target, *, reduction="mean"):
     """
     check_grad_reduction(reduction)
     x, t = _prepare(input, target)
-    return _grad_out(_sign(_diff(x, t)), reduction, x.dtype)
+    with np.errstate(over="ignore", invalid="ignore"):  # inf - inf = nan, overflow = inf, as in PyTorch
+        return reduce_grad(_sign(x - t), reduction)
 
 
 def mse_loss(input, target, *, reduction="mean"):
@@ -197,7 +143,8 @@ def mse_loss(input, target, *, reduction="mean"):
     """
     check_reduction(reduction)
     x, t = _prepare(input, target)
-    return _reduce(_blockwise(_square_error_into, x, t), reduction, x.dtype)
+    with np.errstate(over="ignore", invalid="ignore"):  # inf - inf = nan, overflow = inf, as in PyTorch
+        return reduce((x - t) ** 2, reduction)
 
 
 def mse_loss_grad(input, target, *, reduction="mean"):
@@ -214,12 +161,10 @@ def mse_loss_grad(input, target, *, reduction="mean"):
     """
     check_grad_reduction(reduction)
     x, t = _prepare(input, target)
-    # PyTorch's order, (2/n)·(input − target): scaling first keeps huge errors (near the largest float)
-    # finite where 2·(input − target) would overflow.
-    scale = x.dtype.type(2 / x.size if reduction == "mean" and x.size else 2)
-    with np.errstate(over="ignore"):
-        g = _diff(x, t) * scale
-    return np.asarray(g, dtype=x.dtype)
+    with np.errstate(over="ignore", invalid="ignore"):  # inf - inf = nan, overflow = inf, as in PyTorch
+        # Divided by n before doubling, as PyTorch's (2/n)·(input - target): an error near the largest
+        # float keeps a finite gradient, where 2·(input - target) would overflow.
+        return np.asarray(2 * reduce_grad(x - t, reduction))
 
 
 mae = l1_loss
@@ -227,15 +172,6 @@ mse = mse_loss
 
 
 # --------------------------------------------------------------------------------------------- RMSE
-
-
-def _mean_square(d: np.ndarray):
-    with np.errstate(over="ignore"):
-        return _mean_of_squares(d * d)
-
-
-def _mean_of_squares(sq: np.ndarray):
-    return sq.dtype.type(_reduce(sq, "mean", sq.dtype))
 
 
 def rmse(input, target):
@@ -256,7 +192,8 @@ def rmse(input, target):
     0.6124
     """
     x, t = _prepare(input, target)
-    return float(np.sqrt(_mean_of_squares(_blockwise(_square_error_into, x, t))))
+    with np.errstate(over="ignore", invalid="ignore"):  # inf - inf = nan, overflow = inf, as in PyTorch
+        return math.sqrt(reduce((x - t) ** 2, "mean"))
 
 
 def rmse_grad(input, target):
@@ -275,16 +212,12 @@ def rmse_grad(input, target):
     [-0.2041  0.2041  0.      0.4082]
     """
     x, t = _prepare(input, target)
-    d = _diff(x, t)
-    r = np.sqrt(_mean_square(d))
-    if d.size == 0:
-        return d
-    # As PyTorch's chain rule: d sqrt(m)/dm = 1 / (2 sqrt(m)), then d m/dx = 2 (x - t) / n.
-    # At rmse = 0 this is 0 · inf = nan, the intended, PyTorch-matching result.
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        outer = x.dtype.type(1) / (2 * r)
-        g = (2 / d.size) * d * outer
-    return np.asarray(g, dtype=x.dtype)
+    # Results PyTorch gives too: inf - inf = nan, huge errors square to inf, and at rmse = 0 the gradient
+    # is 0 / 0 = nan (a tiny error whose square underflows gives d / 0 = ±inf).
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        d = x - t
+        r = math.sqrt(reduce(d**2, "mean"))
+        return np.asarray(d / (d.size * r))
 
 
 # ------------------------------------------------------------------------------ Huber and smooth L1
@@ -320,44 +253,11 @@ def huber_loss(input, target, *, reduction="mean", delta=1.0):
     check_reduction(reduction)
     delta = _check_delta(delta)
     x, t = _prepare(input, target)
-    return _reduce_blockwise(_huber_kernel(delta, x.dtype), x, t, reduction, floats=2, masks=1)
-
-
-def _huber_kernel(delta: float, dtype):
-    """Block kernel for huber_loss: out = 0.5·z·z where z < delta, else delta·(z − 0.5·delta), z = |x − t|.
-
-    PyTorch's formula and rounding. With q = min(z, delta), both pieces are (z − 0.5·q)·q: inside,
-    z − 0.5·z is exactly 0.5·z; outside, q = delta. This avoids selecting between two arrays with a
-    random mask (np.where / copyto with where=), which costs numpy a branch per element. It needs
-    0.5·delta in the dtype to equal the halved delta; for a float32 delta at the ends of its range
-    that can fail, and the two pieces are computed and selected instead.
-    """
-    # A delta beyond float32's range warns here, once, as numpy's own cast in `z < delta` did.
-    limit = dtype.type(delta)
-    with np.errstate(over="ignore"):
-        half = dtype.type(0.5 * delta)
-
-    def kernel(out, x, t, q, half_q, _):
-        _diff_into(out, x, t)
-        np.abs(out, out=out)
-        np.minimum(out, limit, out=q)  # a nan error stays nan
-        with np.errstate(over="ignore", invalid="ignore"):  # inf errors: inf (nan for delta = inf), as torch
-            np.multiply(q, 0.5, out=half_q)
-            out -= half_q
-            out *= q
-
-    def selecting_kernel(out, x, t, square, _, inside):
-        _diff_into(out, x, t)
-        np.abs(out, out=out)
-        np.less(out, limit, out=inside)
-        with np.errstate(over="ignore", invalid="ignore"):
-            np.multiply(out, 0.5, out=square)
-            square *= out
-            out -= half
-            out *= limit
-        np.copyto(out, square, where=inside)
-
-    return kernel if half == limit * dtype.type(0.5) else selecting_kernel
+    # inf - inf = nan and overflow to inf are PyTorch's results too; np.where also computes the branch it
+    # does not pick (0.5·z² of a huge z overflows there).
+    with np.errstate(over="ignore", invalid="ignore"):
+        z = np.abs(x - t)
+        return reduce(np.where(z < delta, 0.5 * z * z, delta * (z - 0.5 * delta)), reduction)
 
 
 def huber_loss_grad(input, target, *, reduction="mean", delta=1.0):
@@ -377,8 +277,8 @@ def huber_loss_grad(input, target, *, reduction="mean", delta=1.0):
     check_grad_reduction(reduction)
     delta = _check_delta(delta)
     x, t = _prepare(input, target)
-    d = _diff(x, t)
-    return _scale_in_place(np.clip(d, -delta, delta, out=d), reduction)
+    with np.errstate(over="ignore", invalid="ignore"):  # inf - inf = nan, overflow = inf, as in PyTorch
+        return reduce_grad(np.clip(x - t, -delta, delta), reduction)
 
 
 def smooth_l1_loss(input, target, *, reduction="mean", beta=1.0):
@@ -408,68 +308,11 @@ def smooth_l1_loss(input, target, *, reduction="mean", beta=1.0):
     check_reduction(reduction)
     beta = _check_beta(beta)
     x, t = _prepare(input, target)
-    if x.dtype.type(beta) == 0:  # beta = 0, or so small that it is 0 in float32: the L1 loss
-        return _reduce(np.abs(_diff(x, t)), reduction, x.dtype)
-    if beta == 1:
-        # The default beta: smooth L1 is then Huber with delta = 1, number for number. Inside, Huber's
-        # (z − 0.5·z)·z is (0.5·z)·z and the division by 1 changes nothing; outside, (z − 0.5)·1 = z − 0.5.
-        # Huber's kernel needs fewer passes.
-        kernel, floats = _huber_kernel(1.0, x.dtype), 2
-    else:
-        kernel, floats = _smooth_l1_kernel(beta, x.dtype), 3
-    return _reduce_blockwise(kernel, x, t, reduction, floats=floats, masks=1)
-
-
-def _smooth_l1_kernel(beta: float, dtype):
-    """Block kernel for smooth_l1_loss (beta > 0): out = 0.5·z·z/beta where z < beta, else z − 0.5·beta.
-
-    PyTorch's formula and rounding, without selecting between two arrays with a random mask (numpy's
-    where() costs a branch per element): with m = 1.0 inside and 0.0 outside, and zm = min(z, beta)·m
-    (z inside, 0 outside, also for z = inf), out = (z − 0.5·beta)·(1 − m) + 0.5·zm·zm/beta adds an
-    exact 0 to the right piece. That needs a finite beta; for beta = inf (or beyond float32's range)
-    the two pieces are computed and selected instead.
-    """
-    limit = dtype.type(beta)  # a beta beyond float32's range warns here, as numpy's cast in `z < beta`
-    with np.errstate(over="ignore"):
-        half = dtype.type(0.5 * beta)
-    # Dividing by a power of two (such as the default 1) is multiplying by its exact reciprocal: the same
-    # rounded number, and several times faster.
-    fraction, exponent = np.frexp(limit)
-    reciprocal = dtype.type(1) / limit if fraction == 0.5 and exponent > -120 else None
-
-    def square_over_beta(square, z):
-        """square = 0.5·z·z/beta, in PyTorch's order ((0.5·z)·z)/beta."""
-        np.multiply(z, 0.5, out=square)
-        square *= z
-        if reciprocal is None:
-            square /= limit
-        else:
-            square *= reciprocal
-
-    def kernel(out, x, t, m, zm, square, inside):
-        _diff_into(out, x, t)
-        np.abs(out, out=out)
-        np.less(out, limit, out=inside)
-        np.copyto(m, inside)
-        np.minimum(out, limit, out=zm)
-        zm *= m
-        with np.errstate(over="ignore", invalid="ignore"):  # inf errors give inf, as torch
-            square_over_beta(square, zm)
-            np.subtract(1, m, out=m)
-            out -= half
-            out *= m
-            out += square
-
-    def selecting_kernel(out, x, t, _, __, square, inside):
-        _diff_into(out, x, t)
-        np.abs(out, out=out)
-        np.less(out, limit, out=inside)
-        with np.errstate(over="ignore", invalid="ignore"):  # inf errors give inf (nan for beta = inf)
-            square_over_beta(square, out)
-            out -= half
-        np.copyto(out, square, where=inside)
-
-    return kernel if np.isfinite(limit) else selecting_kernel
+    # inf - inf = nan and overflow to inf are PyTorch's results too; np.where also computes the branch it
+    # does not pick (0.5·z² of a huge z, and 0.5·z²/0 for beta = 0, where no error is below beta: L1).
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        z = np.abs(x - t)
+        return reduce(np.where(z < beta, 0.5 * z * z / beta, z - 0.5 * beta), reduction)
 
 
 def smooth_l1_loss_grad(input, target, *, reduction="mean", beta=1.0):
@@ -489,13 +332,9 @@ def smooth_l1_loss_grad(input, target, *, reduction="mean", beta=1.0):
     check_grad_reduction(reduction)
     beta = _check_beta(beta)
     x, t = _prepare(input, target)
-    d = _diff(x, t)
-    if x.dtype.type(beta) == 0:  # beta = 0, or so small that it is 0 in float32: the L1 gradient
-        return _grad_out(_sign(d), reduction, x.dtype)
-    # d/beta clipped to [-1, 1] is the same number as PyTorch's d/beta inside and ±1 outside: for
-    # d > beta the rounded quotient is >= 1, and a nan stays nan. One pass in place instead of masks.
-    limit = x.dtype.type(beta)  # a beta beyond float32's range warns here, as numpy's cast would
-    with np.errstate(over="ignore"):  # d/beta beyond the float range is clipped to ±1 anyway
-        np.divide(d, limit, out=d)
-    np.clip(d, -1, 1, out=d)
-    return _scale_in_place(d, reduction)
+    with np.errstate(over="ignore", invalid="ignore"):  # inf - inf = nan, overflow = inf, as in PyTorch
+        d = x - t
+        if x.dtype.type(beta) == 0:  # beta = 0, or so small that it is 0 in float32: the L1 gradient
+            return reduce_grad(_sign(d), reduction)
+        # d/beta inside, ±1 outside: d/beta clipped to [-1, 1] (beyond beta, |d/beta| > 1)
+        return reduce_grad(np.clip(d / beta, -1, 1), reduction)
