@@ -81,6 +81,7 @@ from . import cross_entropy  # noqa: F401
 from . import entropy_and_kl  # noqa: F401
 from . import binary  # noqa: F401
 from . import regression  # noqa: F401
+from . import regression_likelihood  # noqa: F401
 from . import margin  # noqa: F401
 from . import gradients  # noqa: F401
 from . import binary_cross_entropy  # noqa: F401
