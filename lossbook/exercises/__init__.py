@@ -87,6 +87,7 @@ from . import gradients  # noqa: F401
 from . import binary_cross_entropy  # noqa: F401
 from . import hinge  # noqa: F401
 from . import loss_gradients  # noqa: F401
+from . import choosing  # noqa: F401
 # isort: on
 
 # lossbook star-imports these.
