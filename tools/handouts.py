@@ -214,6 +214,29 @@ class MathMLRenderer(IPythonRenderer):
         return latex_to_mathml(f"\\begin{{{name}}}{body}\\end{{{name}}}", "block")
 
 
+# The answers of "Check your understanding" sit in <details> blocks. Markdown passes a raw HTML block
+# through untouched, so a formula inside one would stay "$p$" on the page (JupyterLab typesets it anyway).
+DETAILS = re.compile(r"(<details>\s*<summary>.*?</summary>)(.*?)(</details>)", re.S)
+
+
+def render_inside_details(source: str, markdown) -> str:
+    """Render the markdown inside each <details> answer first, on one line, so that the block stays whole.
+
+    >>> class Upper:  # a stand-in renderer
+    ...     def render(self, text):
+    ...         return "<p>" + text.strip().upper() + "</p>\n"
+    >>> text = "1. Why?\n   <details><summary>Answer</summary>Because\n$p$.</details>"
+    >>> render_inside_details(text, Upper())
+    '1. Why?\n   <details><summary>Answer</summary><p>BECAUSE $P$.</p></details>'
+    """
+
+    def answer(match: re.Match) -> str:
+        inner = " ".join(markdown.render(match.group(2)).split())
+        return match.group(1) + inner + match.group(3)
+
+    return DETAILS.sub(answer, source)
+
+
 def html_links(text: str) -> str:
     """Point links to sibling notebooks at their HTML editions.
 
@@ -250,7 +273,8 @@ class HandoutExporter(HTMLExporter):
             **self.lexer_options,
         )
         try:
-            rendered = MarkdownWithMath(renderer=renderer).render(source)
+            markdown = MarkdownWithMath(renderer=renderer)
+            rendered = markdown.render(render_inside_details(source, markdown))
         except FormulaError as error:
             nb = context.get("nb")
             index = next((i for i, c in enumerate(nb.cells) if c is cell), "?") if nb else "?"
