@@ -18,17 +18,18 @@ __all__ = ["attempt"]
 _CAUGHT = (RuntimeError, ValueError, TypeError, IndexError)
 
 
-def attempt(label: str, fn):
+def attempt(label: str, fn) -> None:
     """Call ``fn()`` and print ``label: <value>`` or ``label: <ErrorType>: <message>``, then its warnings.
 
-    Returns the value, or None when ``fn`` raised. Values are printed with 4 decimals (tensors through
-    ``.detach()``); messages are cut to their first line, file paths become ``<file>`` and numpy's
-    ``np.float64(0.5)`` reprs become ``0.5``, so the output does not depend on the machine.
+    Returns None, so that a cell ending in ``lb.attempt(...)`` shows only the printed lines. Values are
+    printed with 4 decimals (tensors through ``.detach()``); messages are cut to their first line, file
+    paths become ``<file>`` and numpy's ``np.float64(0.5)`` reprs become ``0.5``, so the output does not
+    depend on the machine.
 
     >>> import numpy as np
-    >>> _ = attempt("mean", lambda: np.mean([1.0, 2.0]))
+    >>> attempt("mean", lambda: np.mean([1.0, 2.0]))
     mean: 1.5000
-    >>> _ = attempt("index", lambda: [1, 2][5])
+    >>> attempt("index", lambda: [1, 2][5])
     index: IndexError: list index out of range
     >>> def noisy():
     ...     warnings.warn("look out\\nsecond line", stacklevel=2)
@@ -36,20 +37,17 @@ def attempt(label: str, fn):
     >>> attempt("noisy", noisy)
     noisy: 0.2500
         UserWarning: look out
-    0.25
     """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
             value = fn()
         except _CAUGHT as err:
-            value = None
             print(f"{label}: {type(err).__name__}: {_first_line(err)}")
         else:
             print(f"{label}: {_format(value)}")
     for w in caught:
         print(f"    {w.category.__name__}: {_first_line(w.message)}")
-    return value
 
 
 def _first_line(message) -> str:

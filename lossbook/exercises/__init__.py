@@ -84,6 +84,7 @@ from . import regression  # noqa: F401
 from . import margin  # noqa: F401
 from . import gradients  # noqa: F401
 from . import binary_cross_entropy  # noqa: F401
+from . import common_mistakes  # noqa: F401
 # isort: on
 
 # lossbook star-imports these.
