@@ -23,13 +23,15 @@ Module map (each file is short; open the one whose name you need):
 - ``checks``: every input check and its error message; ``reductions``: 'none', 'mean', 'sum', 'batchmean'
 - ``registry``: the table of public losses that the exports, tests and benchmark read
 - ``compare``: ``lb.agree``, the printed verdict; ``exercises``: the notebooks' self-checks;
-  ``figures``: ``lb.show_figure``, a plot with its one-sentence description
+  ``figures``: ``lb.show_figure``, a plot with its one-sentence description; ``outcome``: ``lb.attempt``,
+  a call's value, error or warnings printed as one line each
 """
 
 from .activations import log_sigmoid, log_softmax, logsumexp, sigmoid, softmax  # noqa: F401
 from .compare import agree  # noqa: F401
 from .exercises import check_exercise, run_exercise  # noqa: F401
 from .figures import show_figure  # noqa: F401
+from .outcome import attempt  # noqa: F401
 from .registry import LOSSES
 
 # Export every registered loss and its gradient under its own name (lb.cross_entropy, lb.mae, ...).
@@ -37,7 +39,7 @@ for _name, _entry in LOSSES.items():
     globals()[_name] = _entry.loss
     globals()[_entry.grad.__name__] = _entry.grad
 
-_HELPERS = {"agree", "check_exercise", "run_exercise", "show_figure"}
+_HELPERS = {"agree", "attempt", "check_exercise", "run_exercise", "show_figure"}
 _ACTIVATIONS = {"log_sigmoid", "log_softmax", "logsumexp", "sigmoid", "softmax"}
 __all__ = sorted(
     _ACTIVATIONS

@@ -78,7 +78,7 @@ LOSS_NAMES = sorted(
 GRAD_NAMES = sorted(n for n in FUNCTIONS if n.endswith("_grad"))
 ACTIVATION_NAMES = sorted(n for n, f in FUNCTIONS.items() if _params(f)[:1] == ["x"])
 # Public functions that are not math: the notebooks' verdict printer, exercise checkers, figure captions.
-HELPER_NAMES = {"agree", "check_exercise", "run_exercise", "show_figure"}
+HELPER_NAMES = {"agree", "attempt", "check_exercise", "run_exercise", "show_figure"}
 
 
 def _grad_of(name: str):

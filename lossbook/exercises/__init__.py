@@ -88,6 +88,7 @@ from . import binary_cross_entropy  # noqa: F401
 from . import hinge  # noqa: F401
 from . import loss_gradients  # noqa: F401
 from . import choosing  # noqa: F401
+from . import common_mistakes  # noqa: F401
 # isort: on
 
 # lossbook star-imports these.
