@@ -220,7 +220,7 @@ DETAILS = re.compile(r"(<details>\s*<summary>.*?</summary>)(.*?)(</details>)", r
 
 
 def render_inside_details(source: str, markdown) -> str:
-    """Render the markdown inside each <details> answer first, on one line, so that the block stays whole.
+    r"""Render the markdown inside each <details> answer first, on one line, so that the block stays whole.
 
     >>> class Upper:  # a stand-in renderer
     ...     def render(self, text):
