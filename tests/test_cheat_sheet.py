@@ -150,3 +150,11 @@ def test_every_text_colour_has_aa_contrast_on_every_background():
         for background in backgrounds:
             ratio = contrast(six(text), six(background))
             assert ratio >= 4.5, f"{text} on {background}: contrast {ratio:.2f} < 4.5"
+
+
+def test_every_row_of_the_table_has_seven_cells():
+    """A stray '|' inside a formula would split a cell and shift the columns of the markdown table."""
+    rows = [line for line in cell_source().splitlines() if line.startswith("|")]
+    assert len(rows) > 2
+    for line in rows:
+        assert len(line.strip().strip("|").split("|")) == 7, line
