@@ -96,7 +96,7 @@ def verdict(exercise_id, fn, capsys) -> str:
 
 
 def test_registry_holds_the_ids_the_notebooks_use():
-    assert list(EXERCISES) == IDS
+    assert list(EXERCISES)[: len(IDS)] == IDS  # catalogue modules imported later have their own test files
     for ex in EXERCISES.values():
         assert len(ex.cases) >= 4, ex.id
         assert ex.title and ex.formula and ex.nonfinite_hint

@@ -43,7 +43,8 @@ lossbook; tests/test_exercises.py checks them against PyTorch.
 
 The package: ``harness`` runs a learner's function, compares, diagnoses and formats the verdict;
 ``mistakes`` holds the typical mistakes, each written once; one catalogue module per notebook topic
-(``cross_entropy``, ``binary``, ``regression``, ``margin``, ``gradients``) registers its exercises.
+(``cross_entropy``, ``binary``, ``regression``, ``margin``, ``gradients``, ``likelihood``,
+``numerics``) registers its exercises.
 
 Adding a catalogue module (one new file, one import line):
 
@@ -81,6 +82,8 @@ from . import binary  # noqa: F401
 from . import regression  # noqa: F401
 from . import margin  # noqa: F401
 from . import gradients  # noqa: F401
+from . import likelihood  # noqa: F401
+from . import numerics  # noqa: F401
 # isort: on
 
 # lossbook star-imports these.
