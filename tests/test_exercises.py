@@ -23,13 +23,13 @@ IDS = [
     "01-softmax",
     "01-cross-entropy",
     "02-bce-with-logits",
+    "bce-bernoulli-nll",
+    "bce-pos-weight",
+    "bce-reliability",
     "03-mae",
     "03-rmse",
     "04-hinge",
     "05-softmax-ce-grad",
-    "bce-bernoulli-nll",
-    "bce-pos-weight",
-    "bce-reliability",
 ]
 
 

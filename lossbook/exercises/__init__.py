@@ -45,6 +45,8 @@ The package: ``harness`` runs a learner's function, compares, diagnoses and form
 ``mistakes`` holds the typical mistakes, each written once; one catalogue module per notebook topic
 (``cross_entropy``, ``binary``, ``regression``, ``margin``, ``gradients``, ``binary_cross_entropy``) registers
 its exercises.
+(``cross_entropy``, ``binary``, ``regression``, ``margin``, ``gradients``, ``likelihood``,
+``numerics``) registers its exercises.
 
 Adding a catalogue module (one new file, one import line):
 
@@ -78,17 +80,19 @@ from .harness import (  # noqa: F401  (Case, Mistake, Exercise, CaseResult and F
 # them in the order of these lines (hence isort: off).
 # isort: off
 from . import cross_entropy  # noqa: F401
+from . import likelihood  # noqa: F401
 from . import entropy_and_kl  # noqa: F401
 from . import binary  # noqa: F401
+from . import binary_cross_entropy  # noqa: F401
 from . import regression  # noqa: F401
 from . import regression_likelihood  # noqa: F401
 from . import margin  # noqa: F401
-from . import gradients  # noqa: F401
-from . import binary_cross_entropy  # noqa: F401
 from . import hinge  # noqa: F401
+from . import gradients  # noqa: F401
 from . import loss_gradients  # noqa: F401
 from . import choosing  # noqa: F401
 from . import common_mistakes  # noqa: F401
+from . import numerics  # noqa: F401
 # isort: on
 
 # lossbook star-imports these.
