@@ -28,7 +28,7 @@ from test_handouts import shared_build  # noqa: E402  (one build for both files)
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 SCREENSHOT = ROOT / "build" / "handouts" / "screenshot.png"
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9A][0-9]_*.ipynb"))
 PAGES = (
     [f"{p.stem}.html" for p in NOTEBOOKS] + [f"student/{p.stem}.html" for p in NOTEBOOKS] + ["index.html"]
 )

@@ -203,3 +203,20 @@ def test_machine_specific_pattern_catches_what_it_should():
     for bad in ["np.float64(0.25)", "<Figure at 0x7f3a2b1c0d90>", "tensor(0.2547)", "/home/me/x.py"]:
         assert MACHINE_SPECIFIC.search(bad), bad
     assert not MACHINE_SPECIFIC.search("loss = 0.2547")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_figure_has_a_description_in_its_cell(path):
+    # lb.show_figure("...") prints "Figure: <sentence>" under the plot: the handouts' alt text and caption.
+    for index, cell in enumerate(load(path).cells):
+        undescribed, text = 0, ""  # images shown since the last "Figure: " line, text printed since
+        for output in cell.get("outputs", []):
+            if any(kind.startswith("image/") for kind in output.get("data", {})):
+                undescribed, text = undescribed + 1, ""
+            text += output.get("text", "")  # a printed line may come in several stream outputs
+            if re.search(r"^Figure: \S", text, re.M):
+                undescribed = 0
+        assert not undescribed, (
+            f"{path.name} cell {index}: a figure without a description; end the cell with "
+            'lb.show_figure("One sentence saying what the figure shows and what to see in it.")'
+        )

@@ -16,6 +16,13 @@ build time (latex2mathml), and the browser typesets MathML itself; images are da
 template (tools/handout_template/) loads no script at all. A formula that latex2mathml cannot convert
 stops the build with the notebook, the cell and the formula. Links between notebooks (`NN_x.ipynb`)
 point to the `.html` siblings in the HTML editions.
+
+Accessibility (WCAG 2.1 AA, checked by tests/test_accessibility.py with axe-core): every figure is a
+<figure> whose image has the notebook's own one-sentence description (the "Figure: ..." line that
+`lb.show_figure` prints under it) as alt text and as <figcaption>; a figure without one stops the build.
+Code is coloured by HandoutStyle (every colour at least 4.5:1 on the code background), links are
+underlined, each page starts with a skip link to its content, and the PDFs are tagged, with the title in
+their metadata and an outline (bookmarks) built from the headings.
 """
 
 from __future__ import annotations
@@ -28,11 +35,10 @@ import logging
 import os
 import re
 import shutil
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
+from typing import ClassVar
 
 import nbformat
 from jinja2 import pass_context
@@ -40,6 +46,20 @@ from latex2mathml.converter import convert as latex_to_mathml_raw
 from nbconvert.exporters import HTMLExporter
 from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 from nbconvert.preprocessors import Preprocessor
+from pygments.style import Style
+from pygments.token import (
+    STANDARD_TYPES,
+    Comment,
+    Error,
+    Keyword,
+    Number,
+    Operator,
+    Punctuation,
+    String,
+    Text,
+    Token,
+)
+from traitlets.config import Config
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -55,7 +75,13 @@ CODE_PLACEHOLDER = "# your code here"
 TEXT_PLACEHOLDER = "Your answer here."
 SELF_CHECK = "lb.check_exercise("
 
-NOTEBOOK_LINK = re.compile(r'(href=")((?:\./)?\d\d_[\w-]+)\.ipynb((?:#[^"]*)?")')
+# lb.show_figure prints this line right under the figure it describes.
+FIGURE_LINE = re.compile(r"^Figure: (.+?)\s*$")
+IMAGE_TYPES = ("image/png", "image/jpeg", "image/svg+xml")
+DESCRIPTION = "lossbook_description"  # the key of an image output's metadata that holds its description
+
+# A link to a lesson NN_x.ipynb or an appendix A1_x.ipynb
+NOTEBOOK_LINK = re.compile(r'(href=")((?:\./)?(?:\d\d|A\d)_[\w-]+)\.ipynb((?:#[^"]*)?")')
 # Tags that load a resource (a regular expression: parsing 600 kB pages with html.parser costs seconds).
 RESOURCE_TAG = re.compile(r"<(script|img|link|iframe|source|embed|object|video|audio)\b([^>]*)>", re.I)
 
@@ -85,6 +111,44 @@ SIGN = re.compile(
 
 class HandoutError(Exception):
     """The build cannot go on; the message says where (notebook, cell) and what to fix."""
+
+
+class HandoutStyle(Style):
+    """JupyterLab's light code colours, darkened where they fell short: every colour has a contrast of at
+    least 4.5:1 (WCAG 2.1 AA for normal text) on the code background, and so also on white."""
+
+    name = "lossbook-handout"
+    background_color = "#f5f5f5"  # JupyterLab's --jp-cell-editor-background
+    highlight_color = "#e0e0e0"
+    styles: ClassVar[dict] = {
+        Text: "#212121",
+        Error: "#b00020",
+        Comment: "italic #3b6d6d",
+        Keyword: "bold #007000",
+        Operator: "bold #6f1fc0",
+        String: "#a31515",
+        Number: "#006600",
+        Punctuation: "#004c99",
+    }
+
+
+# The CSS classes of the tokens that HandoutStyle shows like plain text (names, whitespace, ...).
+_PLAIN = (HandoutStyle.style_for_token(Token), HandoutStyle.style_for_token(Text))
+_UNSTYLED = "|".join(c for t, c in STANDARD_TYPES.items() if c and HandoutStyle.style_for_token(t) in _PLAIN)
+UNSTYLED_TOKEN = re.compile(rf'<span class="(?:{_UNSTYLED})">([^<]*)</span>')
+
+
+def plain_tokens(code_html: str) -> str:
+    """Highlighted code without the <span>s of tokens that HandoutStyle leaves in the text colour.
+
+    Pygments wraps every token, also the many (names, whitespace) shown in the plain text colour; without
+    them a page has about a fifth fewer elements and looks the same (axe's contrast check, which visits
+    every element, runs that much faster).
+
+    >>> plain_tokens('<span class="n">np</span><span class="o">.</span><span class="n">exp</span>')
+    'np<span class="o">.</span>exp'
+    """
+    return UNSTYLED_TOKEN.sub(r"\1", code_html)
 
 
 # ----------------------------------------------------------------------------------------- student edition
@@ -163,6 +227,71 @@ def student_edition(nb, name: str):
     return student
 
 
+# -------------------------------------------------------------------------------------------------- figures
+
+
+def coalesce_streams(outputs: list) -> list:
+    """``outputs`` with each run of consecutive stream outputs of one name merged into one (the kernel may
+    send a printed line in several pieces)."""
+    merged = []
+    for output in outputs:
+        previous = merged[-1] if merged else None
+        if (output.output_type == "stream" and previous is not None and previous.output_type == "stream"
+                and previous.name == output.name):
+            previous.text += output.text
+        else:
+            merged.append(output)
+    return merged
+
+
+def describe_figures(nb, file: str):
+    """A copy of ``nb`` in which each image output holds its description, without the "Figure: ..." lines.
+
+    ``lb.show_figure("...")`` shows the open figure and prints ``Figure: <sentence>`` right under it. Here
+    that sentence moves into the image output's metadata (key ``lossbook_description``), where the
+    template makes it the alt text and the <figcaption>; the stream line is dropped so that the page does
+    not say it twice. An image with no such line after it in its cell stops the build (HandoutError).
+
+    >>> from nbformat.v4 import new_code_cell, new_notebook, new_output
+    >>> cell = new_code_cell("...", outputs=[
+    ...     new_output("display_data", data={"image/png": "iVBOR"}),
+    ...     new_output("stream", name="stdout", text="Figure: The loss falls.\\nloss = 0.1\\n")])
+    >>> described = describe_figures(new_notebook(cells=[cell]), "x.ipynb").cells[0].outputs
+    >>> described[0].metadata["lossbook_description"], described[1].text
+    ('The loss falls.', 'loss = 0.1\\n')
+    """
+    nb = copy.deepcopy(nb)
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        outputs, waiting = [], []
+        for output in coalesce_streams(cell.outputs):
+            if any(kind in output.get("data", {}) for kind in IMAGE_TYPES):
+                waiting.append(output)
+            elif output.output_type == "stream" and output.name == "stdout":
+                kept = []
+                for line in output.text.splitlines(keepends=True):
+                    match = FIGURE_LINE.match(line)
+                    if match and waiting:
+                        for image in waiting:
+                            image.setdefault("metadata", {})[DESCRIPTION] = match.group(1)
+                        waiting = []
+                    else:
+                        kept.append(line)
+                output.text = "".join(kept)
+                if not output.text:
+                    continue
+            outputs.append(output)
+        if waiting:
+            raise HandoutError(
+                f"{file}, cell {index}: a figure without a description. End the plotting cell with "
+                'lb.show_figure("One sentence saying what the figure shows and what to see in it.") instead '
+                "of plt.show(): the sentence becomes the figure's alt text and caption."
+            )
+        cell.outputs = outputs
+    return nb
+
+
 # ------------------------------------------------------------------------------------------------- formulas
 
 
@@ -237,6 +366,21 @@ def render_inside_details(source: str, markdown) -> str:
     return DETAILS.sub(answer, source)
 
 
+SCROLL_BOX = '<div class="handout-scroll" tabindex="0" role="region" aria-label="Table, scrolls sideways">'
+
+
+def scrollable_tables(text: str) -> str:
+    """Wrap each table in a box that scrolls sideways when the table is wider than the page.
+
+    The box can be reached with the keyboard (tabindex) and is a named region, so that a keyboard user
+    can scroll it too (WCAG 2.1.1; axe's rule scrollable-region-focusable).
+
+    >>> print(scrollable_tables("<table><tr><td>1</td></tr></table>").replace(SCROLL_BOX, "[box]"))
+    [box]<table><tr><td>1</td></tr></table></div>
+    """
+    return re.sub(r"<table\b", SCROLL_BOX + "<table", text).replace("</table>", "</table></div>")
+
+
 def html_links(text: str) -> str:
     """Point links to sibling notebooks at their HTML editions.
 
@@ -253,10 +397,13 @@ class HandoutExporter(HTMLExporter):
         kw.setdefault("extra_template_basedirs", [str(TEMPLATE_DIR.parent)])
         kw.setdefault("template_name", TEMPLATE_DIR.name)
         kw.setdefault("embed_images", True)
-        super().__init__(**kw)
-        # nbconvert gives plots the alt text "No description has been provided for this image" and logs a
-        # warning per notebook; the plots' titles and the text around them describe them. A logger of our
-        # own, so that other users of the traitlets logger (nbclient) keep theirs.
+        config = Config({"CSSHTMLHeaderPreprocessor": {"style": HandoutStyle}})
+        if "config" in kw:
+            config.merge(kw.pop("config"))
+        super().__init__(config=config, **kw)
+        # Every figure gets its alt text from its description (describe_figures); nbconvert's warning about
+        # missing alt text is left for a case the template does not know. A logger of our own, so that
+        # other users of the traitlets logger (nbclient) keep theirs.
         self.log = logging.getLogger("lossbook.handouts.nbconvert")
         self.log.setLevel(logging.ERROR)
 
@@ -280,11 +427,13 @@ class HandoutExporter(HTMLExporter):
             index = next((i for i, c in enumerate(nb.cells) if c is cell), "?") if nb else "?"
             name = context.get("resources", {}).get("handout_file", "notebook")
             raise HandoutError(f"{name}, cell {index}: {error}") from None
-        return html_links(NO_BREAK_BEFORE_PUNCTUATION.sub(r'<span class="math-nowrap">\1</span>', rendered))
+        rendered = NO_BREAK_BEFORE_PUNCTUATION.sub(r'<span class="math-nowrap">\1</span>', rendered)
+        return html_links(scrollable_tables(rendered))
 
     def default_filters(self):
         for name, function in super().default_filters():
             yield name, (self.markdown2html if name == "markdown2html" else function)
+        yield "plain_tokens", plain_tokens
 
 
 # ------------------------------------------------------------------------------------------------ checking
@@ -343,7 +492,7 @@ def export_html(exporter: HandoutExporter, nb, title: str, file: str, edition: s
         "handout_edition_label": labels[edition],
         "handout_index_href": "index.html" if edition == "instructor" else "",
     }
-    page, _ = exporter.from_notebook_node(nb, resources=resources)
+    page, _ = exporter.from_notebook_node(describe_figures(nb, file), resources=resources)
     problems = offline_problems(page)
     if problems:
         raise HandoutError(f"{file} ({edition}): the page would not work offline: " + "; ".join(problems))
@@ -358,28 +507,61 @@ def find_chromium(chromium: str | None = None) -> str | None:
     return shutil.which(candidate) if os.sep not in candidate else None
 
 
-def print_pdf(chromium: str, page: Path, pdf: Path, timeout: float = 120) -> None:
-    """Print the HTML ``page`` to ``pdf`` with headless Chromium: a fresh profile, no network services."""
-    with tempfile.TemporaryDirectory(prefix="lossbook-chromium-") as profile:
-        command = [
-            chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--disable-default-apps", "--disable-extensions", f"--user-data-dir={profile}",
-            "--no-pdf-header-footer",  # the page footer comes from the handout's CSS (@page)
-            # PDF bookmarks from the headings. They need the PDF's structure tags (Chromium's default; tags
-            # also make the PDF accessible), which make it 4-5 times larger: --disable-pdf-tagging would
-            # give ~0.3 MB instead of ~1.5 MB per notebook, without bookmarks.
-            "--generate-pdf-document-outline",
-            f"--print-to-pdf={pdf}", page.resolve().as_uri(),
-        ]
-        pdf.unlink(missing_ok=True)
-        result = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
-    if result.returncode != 0 or not pdf.is_file() or pdf.read_bytes()[:5] != b"%PDF-":
-        tail = "\n".join(result.stderr.strip().splitlines()[-15:])
-        raise HandoutError(f"Chromium could not print {page.name} to PDF (exit {result.returncode}):\n{tail}")
+BROWSER_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-default-apps", "--disable-extensions",
+]
 
 
-def index_page(rows: list[dict], pdfs: bool, chromium_missing: bool = False) -> str:
+def print_pdfs(chromium: str, jobs: list[tuple[Path, Path]], timeout: float = 180) -> None:
+    """Print each HTML page to its PDF with headless Chromium, driven by Playwright, the network off.
+
+    One browser prints them all. The PDFs are tagged (structure tags: a screen reader reads them in order,
+    with headings, lists, tables and the images' alt text), have an outline (bookmarks) built from the
+    headings, and Chromium writes the page's <title> as their Title. Paper size and margins come from
+    the handout's CSS (@page: A4), and so does the footer; Chromium's own header and footer are off.
+    Playwright runs in a thread of its own, so that a caller already driving a browser (a test) can call
+    this too.
+    """
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(_print_pdfs, chromium, jobs, timeout).result()
+
+
+def _print_pdfs(chromium: str, jobs: list[tuple[Path, Path]], timeout: float) -> None:
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+
+    def local_only(route):
+        if route.request.url.startswith(("file:", "data:")):
+            route.continue_()
+        else:
+            route.abort()
+
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium, args=BROWSER_ARGS)
+            try:
+                context = browser.new_context(offline=True)
+                context.route("**/*", local_only)
+                context.set_default_timeout(timeout * 1000)
+                for page_path, pdf in jobs:
+                    pdf.unlink(missing_ok=True)
+                    page = context.new_page()
+                    page.goto(page_path.resolve().as_uri(), wait_until="load")
+                    page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True,
+                             display_header_footer=False, outline=True, tagged=True)
+                    page.close()
+                    if not pdf.is_file() or pdf.read_bytes()[:5] != b"%PDF-":
+                        raise HandoutError(f"Chromium did not print {page_path.name} to a PDF")
+            finally:
+                browser.close()
+    except PlaywrightError as error:
+        raise HandoutError(f"Chromium could not print the PDFs: {error}") from None
+
+
+def index_page(
+    rows: list[dict], pdfs: bool, chromium_missing: bool = False, cheat_sheet: bool = False
+) -> str:
     """index.html: every handout of every notebook, under its title."""
     css = HANDOUT_CSS.read_text()
     body = []
@@ -404,6 +586,10 @@ def index_page(rows: list[dict], pdfs: bool, chromium_missing: bool = False) -> 
     else:
         note = '<p class="missing">The PDFs were not built (<code>--no-pdf</code>).</p>'
     rows_html = "\n".join(body)
+    cheat = (
+        '<p><strong>Cheat sheet</strong>, every loss on one printable page: '
+        '<a href="cheat_sheet.html">HTML</a> · <a href="cheat_sheet.pdf">PDF</a>.</p>' if cheat_sheet else ""
+    )
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -416,7 +602,8 @@ body {{ font-family: system-ui, "DejaVu Sans", "Liberation Sans", sans-serif; li
 </style>
 </head>
 <body class="handout handout-index-page">
-<main>
+<a class="handout-skip" href="#content">Skip to the content</a>
+<main id="content" tabindex="-1">
 <h1>lossbook handouts</h1>
 <p>Loss functions of machine learning, derived by hand and checked against PyTorch. Each notebook comes in
 two editions, built from the committed notebooks (nothing was re-executed):</p>
@@ -430,6 +617,7 @@ right (it reports “not attempted yet” until the learner writes one). The sel
 <code>lossbook</code> package (<code>make lab</code> in the repository sets it up).</li>
 </ul>
 {note}
+{cheat}
 <table>
 <thead><tr><th>Notebook</th><th>Instructor edition</th><th>Student edition</th></tr></thead>
 <tbody>
@@ -444,7 +632,7 @@ right (it reports “not attempted yet” until the learner writes one). The sel
 
 def remove_stale(out: Path, stems: set[str]) -> None:
     """Delete handouts of notebooks that no longer exist (other files in ``out`` are left alone)."""
-    pattern = re.compile(r"^(\d\d_[\w-]+)\.(html|pdf|ipynb)$")
+    pattern = re.compile(r"^((?:\d\d|A\d)_[\w-]+)\.(html|pdf|ipynb)$")
     for folder in (out, out / "student"):
         if folder.is_dir():
             for path in folder.iterdir():
@@ -467,7 +655,7 @@ def build(
     """
     start = time.perf_counter()
     out = Path(out)
-    paths = sorted(notebooks) if notebooks else sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    paths = sorted(notebooks) if notebooks else sorted(NOTEBOOKS.glob("[0-9A][0-9]_*.ipynb"))
     if not paths:
         raise HandoutError(f"no notebooks NN_*.ipynb in {NOTEBOOKS}")
     (out / "student").mkdir(parents=True, exist_ok=True)
@@ -499,10 +687,13 @@ def build(
     executable = find_chromium(chromium) if pdf else None
     if executable:
         pdf_start = time.perf_counter()
-        with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
-            for future in [pool.submit(print_pdf, executable, page, target) for page, target in pages]:
-                future.result()
+        print_pdfs(executable, pages)
         written += [target for _, target in pages]
+        if notebooks is None:  # the whole collection: its one-page cheat sheet too, from the index
+            import cheat_sheet  # here: cheat_sheet imports this module
+
+            pdf_file = cheat_sheet.build(out)
+            written += [pdf_file.with_suffix(".html"), pdf_file]
         pdf_seconds = time.perf_counter() - pdf_start
     else:
         pdf_seconds = 0.0
@@ -510,7 +701,8 @@ def build(
             target.unlink(missing_ok=True)
 
     index = out / "index.html"
-    index_html = index_page(rows, bool(executable), chromium_missing=pdf and not executable)
+    whole = bool(executable) and notebooks is None  # the cheat sheet was printed
+    index_html = index_page(rows, bool(executable), chromium_missing=pdf and not executable, cheat_sheet=whole)
     index.write_text(index_html, encoding="utf-8")
     written.append(index)
 
