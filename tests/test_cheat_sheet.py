@@ -158,3 +158,27 @@ def test_every_row_of_the_table_has_seven_cells():
     assert len(rows) > 2
     for line in rows:
         assert len(line.strip().strip("|").split("|")) == 7, line
+
+
+def test_axe_finds_no_wcag_21_aa_violation_on_the_cheat_sheet(built):
+    # The same check as every other handout page (tests/test_accessibility.py), on this page too.
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import sync_playwright
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    import handouts
+    from test_accessibility import WCAG_TAGS, report
+    from test_handouts_browser import CHROMIUM, open_offline
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=handouts.BROWSER_ARGS)
+        try:
+            context, page, trouble = open_offline(browser, built.with_suffix(".html").as_uri())
+            results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS},
+                                               "resultTypes": ["violations"]})
+            context.close()
+        finally:
+            browser.close()
+    assert not trouble["requests"], f"the cheat sheet asked the network for {trouble['requests']}"
+    violations = results.response["violations"]
+    assert not violations, report(violations)

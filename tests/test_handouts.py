@@ -48,7 +48,7 @@ class Built:
 
     def pages(self) -> list[Path]:
         """The notebooks' HTML pages, instructor then student editions (not index.html)."""
-        pattern = "[0-9][0-9]_*.html"
+        pattern = "[0-9A][0-9]_*.html"
         return sorted(self.out.glob(pattern)) + sorted((self.out / "student").glob(pattern))
 
 

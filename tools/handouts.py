@@ -702,7 +702,8 @@ def build(
 
     index = out / "index.html"
     whole = bool(executable) and notebooks is None  # the cheat sheet was printed
-    index_html = index_page(rows, bool(executable), chromium_missing=pdf and not executable, cheat_sheet=whole)
+    missing = pdf and not executable
+    index_html = index_page(rows, bool(executable), chromium_missing=missing, cheat_sheet=whole)
     index.write_text(index_html, encoding="utf-8")
     written.append(index)
 
