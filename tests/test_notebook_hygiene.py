@@ -199,6 +199,20 @@ def test_an_appendix_has_a_title_setup_exercises_and_summary(path):
         assert head in heads, f"{path.name}: no '## {head}'"
 
 
+EXERCISE_ID = re.compile(r"""lb\.check_exercise\(\s*["']([^"']+)["']""")
+
+
+def test_no_exercise_is_reused_from_another_notebook():
+    seen: dict[str, str] = {}
+    for path in NOTEBOOKS:
+        for cell in load(path).cells:
+            for exercise_id in EXERCISE_ID.findall(cell.source) if cell.cell_type == "code" else []:
+                assert seen.setdefault(exercise_id, path.name) == path.name, (
+                    f"exercise {exercise_id!r} is in {seen[exercise_id]} and again in {path.name}"
+                )
+    assert len(seen) >= 3 * len(TEACHING), f"only {len(seen)} exercise ids found: the pattern is wrong"
+
+
 def test_machine_specific_pattern_catches_what_it_should():
     for bad in ["np.float64(0.25)", "<Figure at 0x7f3a2b1c0d90>", "tensor(0.2547)", "/home/me/x.py"]:
         assert MACHINE_SPECIFIC.search(bad), bad
