@@ -323,8 +323,6 @@ def check_class_target(
     ``ignore_index``. Class probabilities (only if ``probabilities``): floats, input's shape, in [0, 1].
     """
     arr = _to_numpy(target, "target")
-    n_classes = input.shape[class_axis]
-    index_shape = input.shape[:class_axis] + input.shape[class_axis + 1 :]
     if arr.dtype.kind not in "biuf":
         raise TypeError(
             "target: expected integer class indices"
@@ -332,62 +330,80 @@ def check_class_target(
             + f", got an array of dtype {arr.dtype}"
         )
     if probabilities and arr.shape == input.shape and input.ndim >= 1:
-        if arr.dtype.kind != "f":
-            raise TypeError(
-                f"target: class probabilities (a target with input's shape {tuple(input.shape)}) must be "
-                f"floats, got dtype {arr.dtype}. If it is one-hot, pass class indices instead "
-                f"(target.argmax(axis={class_axis})) or convert it (target.astype(float))"
-            )
-        if ignore_index is not None and ignore_index >= 0:
-            raise ValueError(
-                f"ignore_index: only class-index targets can be ignored, got ignore_index={ignore_index} "
-                f"with class-probability targets (as in PyTorch). Leave ignore_index at its default (-100), "
-                f"and give a sample you want to skip a weight of 0 instead"
-            )
-        probs = as_like(arr, "target", input)
-        check_class_probabilities(probs, "target")
-        return "probability", probs
-    if arr.shape != index_shape:
-        hint = ""
-        if not probabilities and arr.shape == input.shape:
-            hint = (
-                f" This loss takes class indices, not probabilities or one-hot rows: pass "
-                f"target.argmax(axis={class_axis}) (or use cross_entropy, which accepts probabilities)."
-            )
-        elif input.ndim == 1 and arr.size == 1:
-            hint = " For a single sample of shape (C,), pass a scalar target (0, not [0])."
-        elif arr.shape == (*index_shape, 1):
-            hint = " Your target has a trailing axis of size 1: use target.squeeze(-1)."
-        elif input.ndim >= 3 and arr.ndim == input.ndim - 1 and arr.shape[-1] == input.shape[1]:
-            hint = (
-                " The class axis must be axis 1, as in PyTorch (N, C, d1, ...): if your classes are last, "
-                "use np.moveaxis(input, -1, 1)."
-            )
-        raise ValueError(
-            f"target: expected class indices of shape {tuple(index_shape)} (input's shape "
-            f"{tuple(input.shape)} without the class axis {class_axis})"
-            + (f" or class probabilities of shape {tuple(input.shape)}" if probabilities else "")
-            + f", got shape {tuple(arr.shape)}.{hint}"
-        )
+        return "probability", _class_probability_target(arr, input, class_axis, ignore_index)
+    _check_index_target_shape(arr, input, class_axis, probabilities)
     t = as_index_array(arr, "target")
+    _check_index_target_range(t, input.shape[class_axis], class_axis, ignore_index)
+    return "index", t
+
+
+def _class_probability_target(arr: np.ndarray, input: np.ndarray, class_axis: int, ignore_index):
+    """A target with input's shape: class probabilities, as floats in input's dtype, each in [0, 1]."""
+    if arr.dtype.kind != "f":
+        raise TypeError(
+            f"target: class probabilities (a target with input's shape {tuple(input.shape)}) must be "
+            f"floats, got dtype {arr.dtype}. If it is one-hot, pass class indices instead "
+            f"(target.argmax(axis={class_axis})) or convert it (target.astype(float))"
+        )
+    if ignore_index is not None and ignore_index >= 0:
+        raise ValueError(
+            f"ignore_index: only class-index targets can be ignored, got ignore_index={ignore_index} "
+            f"with class-probability targets (as in PyTorch). Leave ignore_index at its default (-100), "
+            f"and give a sample you want to skip a weight of 0 instead"
+        )
+    probs = as_like(arr, "target", input)
+    check_class_probabilities(probs, "target")
+    return probs
+
+
+def _check_index_target_shape(arr: np.ndarray, input: np.ndarray, class_axis: int, probabilities: bool):
+    """Class indices have input's shape without the class axis; the message names the usual slip."""
+    index_shape = input.shape[:class_axis] + input.shape[class_axis + 1 :]
+    if arr.shape == index_shape:
+        return
+    hint = ""
+    if not probabilities and arr.shape == input.shape:
+        hint = (
+            f" This loss takes class indices, not probabilities or one-hot rows: pass "
+            f"target.argmax(axis={class_axis}) (or use cross_entropy, which accepts probabilities)."
+        )
+    elif input.ndim == 1 and arr.size == 1:
+        hint = " For a single sample of shape (C,), pass a scalar target (0, not [0])."
+    elif arr.shape == (*index_shape, 1):
+        hint = " Your target has a trailing axis of size 1: use target.squeeze(-1)."
+    elif input.ndim >= 3 and arr.ndim == input.ndim - 1 and arr.shape[-1] == input.shape[1]:
+        hint = (
+            " The class axis must be axis 1, as in PyTorch (N, C, d1, ...): if your classes are last, "
+            "use np.moveaxis(input, -1, 1)."
+        )
+    raise ValueError(
+        f"target: expected class indices of shape {tuple(index_shape)} (input's shape "
+        f"{tuple(input.shape)} without the class axis {class_axis})"
+        + (f" or class probabilities of shape {tuple(input.shape)}" if probabilities else "")
+        + f", got shape {tuple(arr.shape)}.{hint}"
+    )
+
+
+def _check_index_target_range(t: np.ndarray, n_classes: int, class_axis: int, ignore_index) -> None:
+    """Every class index in [0, C), or equal to ``ignore_index``; the message guesses the usual cause."""
     valid = (t >= 0) & (t < n_classes)
     if ignore_index is not None:
         valid |= t == ignore_index
-    if not valid.all():
-        idx = _first_bad(~valid)
-        bad = int(t[idx] if idx is not None else t)
-        allowed = f"0 ≤ target < {n_classes}" + (
-            f" (or target == ignore_index == {ignore_index})" if ignore_index is not None else ""
-        )
-        if bad == n_classes and t.min() >= 1:
-            fix = "Your labels look numbered from 1: subtract 1."
-        elif bad < 0 and ignore_index is not None:
-            fix = f"To skip these targets, pass ignore_index={bad}."
-        else:
-            fix = f"Check the labels, or the number of classes C = input.shape[{class_axis}] = {n_classes}."
-        where = "" if idx is None else f" at index {idx}"
-        raise ValueError(f"target: class indices must satisfy {allowed}, got {bad}{where}. {fix}")
-    return "index", t
+    if valid.all():
+        return
+    idx = _first_bad(~valid)
+    bad = int(t[idx] if idx is not None else t)
+    allowed = f"0 ≤ target < {n_classes}" + (
+        f" (or target == ignore_index == {ignore_index})" if ignore_index is not None else ""
+    )
+    if bad == n_classes and t.min() >= 1:
+        fix = "Your labels look numbered from 1: subtract 1."
+    elif bad < 0 and ignore_index is not None:
+        fix = f"To skip these targets, pass ignore_index={bad}."
+    else:
+        fix = f"Check the labels, or the number of classes C = input.shape[{class_axis}] = {n_classes}."
+    where = "" if idx is None else f" at index {idx}"
+    raise ValueError(f"target: class indices must satisfy {allowed}, got {bad}{where}. {fix}")
 
 
 # --- margin losses (hinge_loss, multi_margin_loss) --------------------------------------------------------
@@ -443,17 +459,8 @@ def check_margin_target(target, x: np.ndarray) -> np.ndarray:
             f"target.astype(int) in numpy, target.long() in PyTorch"
         )
     y = as_index_array(t, "target")
-    n, c = np.atleast_2d(x).shape
-    if y.ndim > 1 or y.size != n:
-        expected = f"({n},), one class index per row of input" if x.ndim == 2 else "() or (1,)"
-        hint = ""
-        if y.ndim == 2 and y.size == n:
-            hint = "; use target.reshape(-1)"
-        elif x.ndim == 1 and y.size == c:
-            hint = "; a (C,) input is one sample: for N samples give input the shape (N, C)"
-        raise ValueError(
-            f"target: expected shape {expected} for input of shape {x.shape}, got {y.shape}{hint}"
-        )
+    c = np.atleast_2d(x).shape[1]
+    _check_margin_target_shape(y, x)
     bad = (y < 0) | (y >= c)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
@@ -463,3 +470,17 @@ def check_margin_target(target, x: np.ndarray) -> np.ndarray:
             f"are binary -1/+1 labels, use hinge_loss"
         )
     return y
+
+
+def _check_margin_target_shape(y: np.ndarray, x: np.ndarray) -> None:
+    """One class index per row of the scores: (N,) for (N, C), () or (1,) for a single sample (C,)."""
+    n, c = np.atleast_2d(x).shape
+    if y.ndim <= 1 and y.size == n:
+        return
+    expected = f"({n},), one class index per row of input" if x.ndim == 2 else "() or (1,)"
+    hint = ""
+    if y.ndim == 2 and y.size == n:
+        hint = "; use target.reshape(-1)"
+    elif x.ndim == 1 and y.size == c:
+        hint = "; a (C,) input is one sample: for N samples give input the shape (N, C)"
+    raise ValueError(f"target: expected shape {expected} for input of shape {x.shape}, got {y.shape}{hint}")
