@@ -179,6 +179,16 @@ def test_the_learners_budget(path):
     assert figures(nb) >= wanted, f"{path.name}: {figures(nb)} figures for {sum(words)} words, want {wanted}"
 
 
+def test_index_cells_stay_within_300_words_but_its_two_tables():
+    # The contents table and the one-page cheat sheet are tables read row by row; every other cell of the
+    # index, the generated reading order included, keeps the learner's limit.
+    index = load(NOTEBOOKS[0])
+    tables = {"contents", "cheat-sheet"}
+    prose = [c for c in index.cells if c.cell_type == "markdown" and not tables & set(tags(c))]
+    sizes = [len(c.source.split()) for c in prose]
+    assert max(sizes) <= MAX_CELL_WORDS, f"{NOTEBOOKS[0].name}: a markdown cell of {max(sizes)} words"
+
+
 @pytest.mark.parametrize("path", TEACHING, ids=lambda p: p.name)
 def test_check_your_understanding_has_questions_with_answers_to_reveal(path):
     cells = load(path).cells

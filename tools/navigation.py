@@ -169,13 +169,29 @@ def learning_goals(path: Path) -> list[str]:
     return goals
 
 
-def goals_section(entries: list[tuple[str, str, str]]) -> str:
-    parts = ["## Reading order and learning goals"]
+def goals_section(entries: list[tuple[str, str, str]]) -> list[str]:
+    """The index's reading order with each notebook's learning goals: one markdown cell per notebook (the
+    first under the section's heading), so that no cell grows past the learner's 300 words."""
+    cells = []
     for file, title, summary in entries[1:]:
         goals = learning_goals(NOTEBOOKS / file)
         bullets = "\n".join(f"- {goal}" for goal in goals)
-        parts.append(f"**[{file[:2]} · {title}]({file})** — {summary}\n\n{bullets}")
-    return "\n\n".join(parts)
+        cells.append(f"**[{file[:2]} · {title}]({file})** — {summary}\n\n{bullets}")
+    cells[0] = "## Reading order and learning goals\n\n" + cells[0]
+    return cells
+
+
+def update_goals(nb, entries) -> bool:
+    """Replace the cells tagged learning-goals by those of goals_section, where the first one stood."""
+    at = [i for i, cell in enumerate(nb.cells) if GOALS_TAG in cell.metadata.get("tags", [])]
+    wanted = goals_section(entries)
+    if [nb.cells[i].source for i in at] == wanted:
+        return False
+    start = at[0] if at else len(nb.cells) - 1  # none yet: above the bottom navigation line
+    nb.cells = [cell for i, cell in enumerate(nb.cells) if i not in at]
+    new = [nbformat.v4.new_markdown_cell(text, metadata={"tags": [GOALS_TAG]}) for text in wanted]
+    nb.cells[start:start] = new
+    return True
 
 
 def update_notebook(path: Path, position: int, entries, check: bool) -> list[str]:
@@ -192,11 +208,11 @@ def update_notebook(path: Path, position: int, entries, check: bool) -> list[str
             wanted = nav
         elif CONTENTS_TAG in tags:
             wanted = "## Contents\n\n" + table
-        elif GOALS_TAG in tags:
-            wanted = goals_section(entries)
         if wanted is not None and cell.source != wanted:
             changed.append(f"{path.name}: cell tagged {tags} is out of date")
             cell.source = wanted
+    if position == 0 and update_goals(nb, entries):
+        changed.append(f"{path.name}: cells tagged ['{GOALS_TAG}'] are out of date")
     if nav_cells < 2:
         changed.append(f"{path.name}: expected two cells tagged '{NAV_TAG}' (top, bottom), found {nav_cells}")
     elif changed and not check:
