@@ -19,6 +19,9 @@ TEST_ENV := OMP_NUM_THREADS=1
 PORT   ?= 8888
 # Extra flags for `jupyter lab` (the smoke test passes --no-browser, a token and a loopback address).
 LAB_FLAGS ?=
+# The project's own JupyterLab settings (jupyter/labconfig/default_setting_overrides.json): no prompt about
+# "official Jupyter news" and no update check on the first screen. Prepended, so a user's own path still counts.
+LAB_CONFIG := JUPYTER_CONFIG_PATH=$(CURDIR)/jupyter$(if $(JUPYTER_CONFIG_PATH),:$(JUPYTER_CONFIG_PATH))
 # JupyterLab refuses to run as root unless told; containers and CI machines often are root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
@@ -37,7 +40,7 @@ $(STAMP): requirements.txt pyproject.toml
 	@touch $@
 
 lab: setup
-	$(BIN)/jupyter lab --notebook-dir=. --ServerApp.default_url=/lab/tree/notebooks --port=$(PORT) $(ROOT_FLAG) $(LAB_FLAGS)
+	$(LAB_CONFIG) $(BIN)/jupyter lab --notebook-dir=. --ServerApp.default_url=/lab/tree/notebooks --port=$(PORT) $(ROOT_FLAG) $(LAB_FLAGS)
 
 test: setup lint
 	$(TEST_ENV) $(BIN)/python -m pytest -n $(JOBS) --dist loadscope \
