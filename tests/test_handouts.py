@@ -381,3 +381,32 @@ def test_without_chromium_the_html_is_complete_and_the_build_says_how_to_get_the
     assert "1 notebook(s) -> 4 files" in said and " MB in " in said, said
     index = (out / "index.html").read_text()
     assert "apt-get install chromium" in index and "98_tiny.pdf" not in index
+
+
+def widget_cells(nb) -> list[int]:
+    return [i for i, c in enumerate(nb.cells) if c.cell_type == "code"
+            and any(handouts.WIDGET_VIEW in o.get("data", {}) for o in c.outputs)]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_a_widget_is_a_note_on_paper_and_its_static_figure_follows(built, soups, path):
+    nb = built.notebook(path)
+    for page in [built.out / f"{path.stem}.html", built.out / "student" / f"{path.stem}.html"]:
+        html, soup = soups[page]
+        text = soup.get_text()
+        for dead in ["interactive(children", "function __main__", "widget-view+json", "widget-state+json"]:
+            assert dead not in html, f"{page.name}: a widget's repr or state ({dead!r}) on paper"
+        assert len(soup.select("p.widget-note")) == len(widget_cells(nb)), page.name
+        assert "move the sliders" in text or not widget_cells(nb)
+    for index in widget_cells(nb):
+        following = nb.cells[index + 1]
+        shows = any("image/png" in o.get("data", {}) for o in following.outputs)
+        assert following.cell_type == "code" and shows and "lb.show_figure(" in following.source, (
+            f"{path.name} cell {index}: a widget must be followed by a static figure of the same idea "
+            "(a few slider positions side by side) for the printed handouts")
+
+
+def test_the_collection_has_at_least_five_widgets():
+    # Issue 11: logits (01), temperature (02), one logit and BCE (03), Huber and quantile (04), margin (05).
+    count = sum(len(widget_cells(nbformat.read(p, as_version=4))) for p in NOTEBOOKS)
+    assert count >= 5, f"{count} widgets in the notebooks"

@@ -38,6 +38,9 @@ MAX_WORDS, MAX_APPENDIX_WORDS, MAX_CELL_WORDS, WORDS_PER_FIGURE = 3000, 4000, 30
 MACHINE_SPECIFIC = re.compile(
     r"at 0x[0-9a-f]{6,}|np\.float(16|32|64)\(|grad_fn=|tensor\(|/root/|/home/|/tmp/|/work/|site-packages"
 )
+# Issue 11: a widget to move in these notebooks' "Try it" sections (others may have one too).
+TRY_IT = {"cross_entropy", "entropy_and_kl", "binary_cross_entropy", "regression_losses", "hinge_loss"}
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 EXERCISE = re.compile(r"^### Exercise (\d+)\b", re.M)  # may share a cell with "## Exercises"
 
 
@@ -244,3 +247,38 @@ def test_every_figure_has_a_description_in_its_cell(path):
             f"{path.name} cell {index}: a figure without a description; end the cell with "
             'lb.show_figure("One sentence saying what the figure shows and what to see in it.")'
         )
+
+
+def section(nb, heading: str) -> list[int]:
+    """The indices of the cells under the level-2 ``heading``, up to the next level-2 heading."""
+    inside, found = False, []
+    for index, cell in enumerate(nb.cells):
+        heads = re.findall(r"^## (.+?)\s*$", cell.source, re.M) if cell.cell_type == "markdown" else []
+        if heads:
+            inside = heads[-1] == heading
+        if inside:
+            found.append(index)
+    return found
+
+
+def widget_cells(nb) -> list[int]:
+    return [i for i, c in enumerate(nb.cells)
+            if c.cell_type == "code" and any(WIDGET_VIEW in o.get("data", {}) for o in c.outputs)]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_try_it_holds_a_live_widget_and_nbval_ignores_nothing_else(path):
+    nb = load(path)
+    try_it, widgets = section(nb, "Try it"), widget_cells(nb)
+    if topic(path) in TRY_IT:
+        assert try_it and widgets, f"{path.name}: a Try it section with a widget to move (issue 11)"
+    assert set(widgets) <= set(try_it), f"{path.name}: widgets belong in the Try it section"
+    # nbval runs every cell; the widget's output is the only one it may ignore (under nbval its prints go
+    # to stdout, in a saved notebook they sit inside the widget), and nothing is skipped.
+    ignored = [i for i, c in enumerate(nb.cells) if "nbval-ignore-output" in tags(c)]
+    assert ignored == widgets, f"{path.name}: cells {ignored} ignore their output, widgets are {widgets}"
+    assert not [i for i, c in enumerate(nb.cells) if "nbval-skip" in tags(c)], f"{path.name}: nbval-skip"
+    for index in widgets:
+        # Only the widget: no "<function ...>" repr (interact() returns the function) and no prints.
+        shown = [o for o in nb.cells[index].outputs if WIDGET_VIEW not in o.get("data", {})]
+        assert not shown, f"{path.name} cell {index}: beside the widget: {output_text(shown[0])[:80]!r}"

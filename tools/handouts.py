@@ -244,6 +244,44 @@ def coalesce_streams(outputs: list) -> list:
     return merged
 
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_NOTE = (
+    '<p class="widget-note"><em>Interactive in JupyterLab: run the notebook and move the sliders here. '
+    "On paper, the figure below shows a few positions.</em></p>"
+)
+
+
+def without_widgets(nb):
+    """A copy of ``nb`` for paper: each widget output becomes a one-line note, and the widget state goes.
+
+    A saved widget is dead on a page (no kernel behind it) and its text repr ("interactive(children=...")
+    means nothing to a reader; every Try it section follows its widget with a static figure of the same
+    idea, which the handout shows. Without the saved state, nbconvert also writes no widget script.
+
+    >>> from nbformat.v4 import new_code_cell, new_notebook, new_output
+    >>> view = {WIDGET_VIEW: {"model_id": "1"}, "text/plain": "interactive(children=...)"}
+    >>> widget = new_output("execute_result", data=view)
+    >>> nb = new_notebook(cells=[new_code_cell("interactive(f)", outputs=[widget])], metadata={"widgets": {}})
+    >>> paper = without_widgets(nb)
+    >>> sorted(paper.cells[0].outputs[0].data), "widgets" in paper.metadata
+    (['text/html'], False)
+    """
+    nb = copy.deepcopy(nb)
+    nb.metadata.pop("widgets", None)
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        outputs, noted = [], False
+        for output in cell.outputs:
+            if WIDGET_VIEW not in output.get("data", {}):
+                outputs.append(output)
+            elif not noted:
+                outputs.append(nbformat.v4.new_output("display_data", data={"text/html": WIDGET_NOTE}))
+                noted = True
+        cell.outputs = outputs
+    return nb
+
+
 def describe_figures(nb, file: str):
     """A copy of ``nb`` in which each image output holds its description, without the "Figure: ..." lines.
 
@@ -492,7 +530,8 @@ def export_html(exporter: HandoutExporter, nb, title: str, file: str, edition: s
         "handout_edition_label": labels[edition],
         "handout_index_href": "index.html" if edition == "instructor" else "",
     }
-    page, _ = exporter.from_notebook_node(describe_figures(nb, file), resources=resources)
+    paper = describe_figures(without_widgets(nb), file)
+    page, _ = exporter.from_notebook_node(paper, resources=resources)
     problems = offline_problems(page)
     if problems:
         raise HandoutError(f"{file} ({edition}): the page would not work offline: " + "; ".join(problems))
