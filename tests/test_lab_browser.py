@@ -164,10 +164,11 @@ def slider_values(interact) -> list[float]:
 
 
 def true_class(interact) -> int:
-    # The class control after the four logit sliders: a drop-down, or a fifth slider.
+    # The class control after the four logit sliders: a drop-down whose labels start with the class index
+    # ("2 horse"), or a fifth slider.
     choice = interact.locator("select")
     if choice.count():
-        return int(choice.first.evaluate("(s) => s.options[s.selectedIndex].textContent"))
+        return int(choice.first.evaluate("(s) => s.options[s.selectedIndex].textContent").split()[0])
     return int(slider_values(interact)[4])
 
 
