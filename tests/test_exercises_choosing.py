@@ -1,4 +1,4 @@
-"""The exercises of notebook 07 · Choosing a loss (exercises/choosing.py).
+"""The exercises of notebook 08 · Choosing a loss (exercises/choosing.py).
 
 The references are checked on every registered case against independent sources: scipy.stats for the
 Laplace and Poisson log-likelihoods, PyTorch (nn.PoissonNLLLoss and torchvision's focal-loss formula

@@ -1,4 +1,4 @@
-"""Exercises of notebook 08 (lossbook/exercises/common_mistakes.py): references checked against PyTorch and
+"""Exercises of notebook 09 (lossbook/exercises/common_mistakes.py): references checked against PyTorch and
 by hand, a learner-style solution passes, and each hint is triggered by the learner's mistake it names.
 
 The wrong solutions below are written the way a learner would write them, independently of the catalogue's

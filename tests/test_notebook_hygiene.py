@@ -30,7 +30,7 @@ ARC = ["Setup", "Idea", "Where it comes from", "By hand", "lossbook and PyTorch"
 OPTIONAL = {"On real data", "Try it"}
 # The gradients, choosing and mistakes notebooks adapt the arc to their purpose (CONVENTIONS.md): they keep
 # its frame and order, and take from the middle what serves them.
-ADAPTED = {"gradients", "choosing_a_loss", "common_mistakes"}
+ADAPTED = {"gradients", "training", "choosing_a_loss", "common_mistakes"}
 FRAME = ["Setup", "Exercises", "Check your understanding", "Summary"]
 # The learner's budget (CONVENTIONS.md): words are whitespace-separated tokens of the markdown cells,
 # navigation lines excluded. An appendix is optional reading and may be longer.

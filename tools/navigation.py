@@ -71,13 +71,20 @@ CONTENTS: list[tuple[str, str, str]] = [
         "why logits + cross entropy trains and sigmoid + MSE saturates.",
     ),
     (
-        "07_choosing_a_loss.ipynb",
+        "07_training.ipynb",
+        "Training with a loss: digits, overfitting and early stopping",
+        "A small MLP on the digits: the training loss heads to 0 while the validation loss turns up; "
+        "early stopping, label smoothing and weight decay; cross entropy against MSE on softmax outputs "
+        "and the multi-class hinge; why the loss moves while the accuracy stays flat.",
+    ),
+    (
+        "08_choosing_a_loss.ipynb",
         "Choosing a loss",
         "Classification losses against the margin on one figure; L1, L2 and Huber fits with outliers; "
         "logistic against hinge; a decision table.",
     ),
     (
-        "08_common_mistakes.ipynb",
+        "09_common_mistakes.ipynb",
         "Common mistakes",
         "The loss bugs people actually hit in PyTorch — double softmax, wrong targets, shape broadcasting, "
         "0/1 hinge labels, sum against mean — each with its symptom and fix.",

@@ -90,6 +90,7 @@ from . import margin  # noqa: F401
 from . import hinge  # noqa: F401
 from . import gradients  # noqa: F401
 from . import loss_gradients  # noqa: F401
+from . import training  # noqa: F401
 from . import choosing  # noqa: F401
 from . import common_mistakes  # noqa: F401
 from . import numerics  # noqa: F401

@@ -1,4 +1,4 @@
-"""Notebook 07 · Choosing a loss: choose-laplace-nll, choose-poisson-nll, choose-focal-margin."""
+"""Notebook 08 · Choosing a loss: choose-laplace-nll, choose-poisson-nll, choose-focal-margin."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Notebook 08, common mistakes: the floor of a double softmax (mistake-double-softmax-floor), the Gaussian
+"""Notebook 09, common mistakes: the floor of a double softmax (mistake-double-softmax-floor), the Gaussian
 NLL from a standard deviation (mistake-std-for-var) and the focal alpha that balances the classes
 (mistake-focal-alpha)."""
 
