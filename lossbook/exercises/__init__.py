@@ -42,11 +42,12 @@ lossbook; tests/test_exercises.py checks them against PyTorch.
     All 5 cases passed. Well done!
 
 The package: ``harness`` runs a learner's function, compares, diagnoses and formats the verdict;
-``mistakes`` holds the typical mistakes, each written once; one catalogue module per notebook topic
-(``cross_entropy``, ``binary``, ``regression``, ``margin``, ``gradients``, ``binary_cross_entropy``) registers
-its exercises.
-(``cross_entropy``, ``binary``, ``regression``, ``margin``, ``gradients``, ``likelihood``,
-``numerics``) registers its exercises.
+``mistakes`` holds the typical mistakes, each written once; the catalogue modules register the
+exercises, one module per notebook (``likelihood`` for 01, ``entropy_and_kl`` for 02,
+``binary_cross_entropy`` for 03, ``regression_likelihood`` for 04, ``hinge`` for 05, ``loss_gradients``
+for 06, ``training`` for 07, ``choosing`` for 08, ``common_mistakes`` for 09, ``numerics`` for A1). The
+first exercises written (``cross_entropy``, ``binary``, ``regression``, ``margin``, ``gradients``) are
+used by no notebook now; tests/test_exercises.py keeps them to test the harness.
 
 Adding a catalogue module (one new file, one import line):
 
