@@ -12,17 +12,12 @@ import math
 import numpy as np
 import pytest
 import torch
+from exercise_checks import hint_of
 from torch import nn
 
 from lossbook.exercises import EXERCISES, run_exercise
 
 IDS = ["mistake-double-softmax-floor", "mistake-std-for-var", "mistake-focal-alpha"]
-
-
-def hint_of(exercise_id, fn) -> str:
-    report = run_exercise(exercise_id, fn)
-    assert report.status == "failed", report.text()
-    return report.hint
 
 
 def test_the_three_are_registered_in_order():

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from exercise_checks import hint_of
 
 from lossbook.exercises import EXERCISES, run_exercise
 from lossbook.exercises.hinge import (
@@ -26,12 +27,6 @@ IDS = ["hinge-margin-regimes", "hinge-support-vectors", "hinge-multiclass"]
 
 def _t(a):
     return torch.as_tensor(np.array(a, copy=True))  # the registered cases are read-only
-
-
-def hint_of(exercise_id, fn) -> str:
-    report = run_exercise(exercise_id, fn)
-    assert report.status == "failed", report.text()
-    return report.hint
 
 
 # ----------------------------------------------------------------------------------------------------------

@@ -151,14 +151,6 @@ def test_learner_solutions_pass(exercise_id, capsys):
     assert out.err == "" and "cases passed. Well done!" in out.out
 
 
-@pytest.mark.parametrize("exercise_id", IDS)
-def test_not_implemented_is_not_attempted(exercise_id):
-    def unfinished(*args):
-        raise NotImplementedError
-
-    assert run_exercise(exercise_id, unfinished).status == "not attempted"
-
-
 # ----------------------------------------------------------------------------------------------------------
 # Each typical mistake gets its own hint
 
