@@ -46,15 +46,18 @@ SETTINGS = {
 }
 PRESSES = 5  # key presses per widget when timing its update
 TIMINGS: dict[str, list[float]] = {}
+RETRIES: list[str] = []
 
-# A notebook has finished running when the kernel is idle and every code cell shows [n] (or one failed).
-FINISHED = """
+# Where a notebook's run stands: the kernel's status, each code cell's prompt ([*] queued, [n] run), and
+# whether an output shows an error or stderr.
+STATE = """
 () => {
   const status = document.querySelector('.jp-NotebookPanel .jp-Notebook-ExecutionIndicator');
-  if (!status || status.getAttribute('data-status') !== 'idle') return false;
-  const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
-  const failed = document.querySelector('[data-mime-type="application/vnd.jupyter.stderr"]');
-  return failed !== null || prompts.every((p) => /\\[\\d+\\]/.test(p.textContent));
+  return {
+    status: status ? status.getAttribute('data-status') : null,
+    prompts: [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].map((p) => p.textContent.trim()),
+    failed: document.querySelector('[data-mime-type="application/vnd.jupyter.stderr"]') !== null,
+  };
 }
 """
 # What a widget shows: its printed text and the images it draws.
@@ -103,17 +106,47 @@ def shut_down_kernels(base: str, token: str) -> None:
 
 
 def run_all(browser, lab, name: str):
-    """Open ``name`` in JupyterLab, run all its cells, wait until they have run; return the page."""
+    """Open ``name`` in JupyterLab, run all its cells, wait until they have run; return the page.
+
+    The saved outputs are cleared first, so every prompt shows [ ] and every output on the page comes
+    from this run; Run All marks the cells [*], and a cell shows [n] once the kernel has run it. If the
+    kernel sits idle for 20 s while cells still wait, the run request was lost (seen once, on the first
+    notebook of a cold start on a loaded machine): Run All is clicked once more, and the retry is written
+    down with the timings.
+    """
     base, token, _ = lab
     page = browser.new_page(viewport={"width": 1280, "height": 1000})
     page.goto(f"{base}/lab/tree/notebooks/{name}?reset&token={token}")
     page.wait_for_selector(".jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status='idle']",
                            timeout=120_000)
+    page.get_by_role("menuitem", name="Edit", exact=True).click()
+    page.get_by_role("menuitem", name="Clear Outputs of All Cells", exact=True).click()
+    click_run_all(page)
+    clicks, stuck_since, deadline = 1, None, time.monotonic() + 240
+    while True:
+        page.wait_for_timeout(250)
+        state = page.evaluate(STATE)
+        waiting = [p for p in state["prompts"] if not re.fullmatch(r"\[\d+\]:", p)]
+        if state["failed"] or (state["status"] == "idle" and not waiting):
+            return page
+        if state["status"] == "idle":
+            stuck_since = stuck_since or time.monotonic()
+            if time.monotonic() - stuck_since > 20 and clicks < 2:
+                RETRIES.append(f"{name}: Run All again after 20 s idle, {len(waiting)} cell(s) not run")
+                click_run_all(page)
+                clicks, stuck_since = clicks + 1, None
+        else:
+            stuck_since = None
+        if time.monotonic() > deadline:
+            OUT.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=OUT / f"stuck-{name}.png")
+            pytest.fail(f"{name}: not finished after 240 s: kernel {state['status']}, prompts "
+                        f"{state['prompts'][:12]}; screenshot build/lab/stuck-{name}.png", pytrace=False)
+
+
+def click_run_all(page) -> None:
     page.get_by_role("menuitem", name="Run", exact=True).click()
     page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
-    page.wait_for_timeout(500)  # let the kernel turn busy before waiting for idle
-    page.wait_for_function(FINISHED, timeout=240_000, polling=250)
-    return page
 
 
 def close(page, lab) -> None:
@@ -206,6 +239,7 @@ def test_widget_update_times_are_written_down(lab):
     lines = [f"{'widget':<45} {'median ms':>9} {'max ms':>7}   (key press to redrawn output, "
              f"{PRESSES} presses, JupyterLab in Chromium)"]
     lines += [f"{key:<45} {statistics.median(ms):9.0f} {max(ms):7.0f}" for key, ms in sorted(TIMINGS.items())]
+    lines += [f"retry: {retry}" for retry in RETRIES]
     (OUT / "widget_update_ms.txt").write_text("\n".join(lines) + "\n")
     # Five Try it sections (issue 11): 01, 02, 03, 04 and 05 each have at least one widget.
     with_widgets = {key.split(" ")[0][:2] for key in TIMINGS}
