@@ -6,6 +6,7 @@ the page count and the metadata are read by poppler's `pdfinfo` (apt-get install
 
 from __future__ import annotations
 
+import doctest
 import re
 import subprocess
 import sys
@@ -41,8 +42,8 @@ def soup(built) -> BeautifulSoup:
 def cell_source() -> str:
     nb = nbformat.read(ROOT / "notebooks" / "00_index.ipynb", as_version=4)
     cells = [c for c in nb.cells if "cheat-sheet" in c.metadata.get("tags", [])]
-    assert len(cells) == 1 and cells[0].cell_type == "markdown"
-    return cells[0].source
+    assert cells and all(c.cell_type == "markdown" for c in cells)
+    return "\n\n".join(c.source for c in cells)
 
 
 def row(source: str, loss: str) -> list[str]:
@@ -182,3 +183,9 @@ def test_axe_finds_no_wcag_21_aa_violation_on_the_cheat_sheet(built):
     assert not trouble["requests"], f"the cheat sheet asked the network for {trouble['requests']}"
     violations = results.response["violations"]
     assert not violations, report(violations)
+
+
+def test_the_examples_in_tools_cheat_sheet_hold():
+    # tools/ is outside pytest's doctest paths; its examples are checked here.
+    result = doctest.testmod(cheat_sheet, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted >= 1 and result.failed == 0

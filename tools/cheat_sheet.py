@@ -3,7 +3,7 @@
     python tools/cheat_sheet.py              # build/handouts/cheat_sheet.html and cheat_sheet.pdf
     python tools/cheat_sheet.py --out DIR    # somewhere else
 
-The cheat sheet lives in one place: the markdown cell tagged ``cheat-sheet`` of notebooks/00_index.ipynb.
+The cheat sheet lives in one place: the markdown cells tagged ``cheat-sheet`` of notebooks/00_index.ipynb.
 This script turns that cell into a self-contained page (no script, nothing loaded from the network,
 formulas converted to MathML at build time by the functions of tools/handouts.py) and prints it with
 headless Chromium through Playwright on one landscape A4 page. A cheat sheet that no longer fits on one
@@ -62,13 +62,43 @@ class CheatSheetError(Exception):
 
 
 def cheat_sheet_cell(index: Path = INDEX) -> str:
-    """The source of the one markdown cell tagged ``cheat-sheet`` in the index notebook."""
+    """The markdown of the cells tagged ``cheat-sheet`` in the index notebook, in order, as one source.
+
+    The sheet is split over a few cells (one table each) so that no cell of the index is over the learner's
+    300 words; on paper it is one page again.
+    """
     nb = nbformat.read(index, as_version=4)
     cells = [c for c in nb.cells if TAG in c.metadata.get("tags", [])]
-    if len(cells) != 1 or cells[0].cell_type != "markdown":
+    if not cells or any(c.cell_type != "markdown" for c in cells):
         kinds = [c.cell_type for c in cells]
-        raise CheatSheetError(f"{index.name}: expected one markdown cell tagged {TAG!r}, found {kinds}")
-    return cells[0].source
+        raise CheatSheetError(f"{index.name}: expected markdown cells tagged {TAG!r}, found {kinds}")
+    return join_tables([c.source for c in cells])
+
+
+def join_tables(sources: list[str]) -> str:
+    r"""The cells' markdown as one source; a table that the next cell continues (it starts with the same
+    header) becomes one table again.
+
+    >>> table = "| a | b |\n|---|---|\n"
+    >>> print(join_tables(["Intro\n\n" + table + "| 1 | 2 |", table + "| 3 | 4 |\n\nEnd"]))
+    Intro
+    <BLANKLINE>
+    | a | b |
+    |---|---|
+    | 1 | 2 |
+    | 3 | 4 |
+    <BLANKLINE>
+    End
+    """
+    joined = sources[0].rstrip()
+    for source in sources[1:]:
+        header, _, rest = source.partition("\n")
+        separator, _, rows = rest.partition("\n")
+        if joined.endswith("|") and f"\n{header}\n{separator}\n" in f"\n{joined}\n":
+            joined += "\n" + rows.rstrip()
+        else:
+            joined += "\n\n" + source.rstrip()
+    return joined
 
 
 def render_markdown(source: str) -> str:
