@@ -1,10 +1,11 @@
-"""What the tests/test_exercises_<topic>.py files share: the hint a mistaken solution gets."""
+"""What the tests/test_exercises_<topic>.py files share: the hint a mistaken solution gets, and the one
+the catalogue names for it."""
 
 from __future__ import annotations
 
 import warnings
 
-from lossbook.exercises import run_exercise
+from lossbook.exercises import EXERCISES, run_exercise
 
 
 def hint_of(exercise_id: str, fn) -> str:
@@ -14,3 +15,11 @@ def hint_of(exercise_id: str, fn) -> str:
         report = run_exercise(exercise_id, fn)
     assert report.status == "failed", report.text()
     return report.hint
+
+
+def mistake_hint(exercise_id: str, fn, name: str) -> str:
+    """The hint the catalogue's mistake called ``name`` gives, for the case on which ``fn`` fails first."""
+    ex = EXERCISES[exercise_id]
+    failing = run_exercise(exercise_id, fn).failure.case
+    args = next(c.args for c in ex.cases if c.name == failing)
+    return next(m for m in ex.mistakes if m.name == name).hint_for(args)

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from exercise_checks import hint_of
+from exercise_checks import hint_of, mistake_hint
 from scipy import stats
 from scipy.special import factorial, gammaln
 
@@ -134,14 +134,6 @@ def test_learner_solutions_pass(fn, exercise_id):
 
 # ----------------------------------------------------------------------------------------------------------
 # Each typical mistake fails with the hint that names it
-
-
-def mistake_hint(exercise_id, fn, name) -> str:
-    """The hint of the mistake called ``name``, for the case on which ``fn`` fails first."""
-    ex = EXERCISES[exercise_id]
-    failing = run_exercise(exercise_id, fn).failure.case
-    args = next(c.args for c in ex.cases if c.name == failing)
-    return next(m for m in ex.mistakes if m.name == name).hint_for(args)
 
 
 def laplace_mae_over_b(y_hat, y, b):
