@@ -68,8 +68,8 @@ def require_chromium() -> None:
     if CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK):
         return
     reason = (
-        f"no Chromium at {CHROMIUM}: the browser test of the handouts needs Debian's chromium package "
-        "(apt-get install chromium)"
+        f"no Chromium at {CHROMIUM}: the browser tests (handouts, accessibility, make lab) need Debian's "
+        "chromium package (apt-get install chromium)"
     )
     if os.environ.get("CI") == "true":
         pytest.fail(f"{reason}; under CI=true this test must run, not be skipped (.ci/run installs it)",

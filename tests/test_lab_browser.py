@@ -20,21 +20,19 @@ except under CI=true, where they fail (.ci/run installs Chromium).
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import statistics
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
 from lab_server import ROOT, lab_server, request, stop
+from test_handouts_browser import CHROMIUM, require_chromium
 
 import lossbook as lb
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9A][0-9]_*.ipynb"))
 CROSS_ENTROPY = next(p.name for p in NOTEBOOKS if p.name.startswith("01_"))
 OUT = ROOT / "build" / "lab"
@@ -62,16 +60,6 @@ STATE = """
 """
 # What a widget shows: its printed text and the images it draws.
 SIGNATURE = "(el) => el.innerText + [...el.querySelectorAll('img')].map((i) => i.src.slice(-200)).join('|')"
-
-
-def require_chromium() -> None:
-    if CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK):
-        return
-    reason = f"no Chromium at {CHROMIUM}: the browser test of `make lab` needs Debian's chromium package"
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason}; under CI=true this test must run, not be skipped (.ci/run installs it)",
-                    pytrace=False)
-    pytest.skip(reason)
 
 
 def fingerprint() -> dict[str, str]:
@@ -198,12 +186,9 @@ def slider_values(interact) -> list[float]:
 
 
 def true_class(interact) -> int:
-    # The class control after the four logit sliders: a drop-down whose labels start with the class index
-    # ("2 horse"), or a fifth slider.
-    choice = interact.locator("select")
-    if choice.count():
-        return int(choice.first.evaluate("(s) => s.options[s.selectedIndex].textContent").split()[0])
-    return int(slider_values(interact)[4])
+    # The drop-down after the four logit sliders; its labels start with the class index ("2 horse").
+    choice = interact.locator("select").first
+    return int(choice.evaluate("(s) => s.options[s.selectedIndex].textContent").split()[0])
 
 
 def printed_loss(interact) -> str | None:
