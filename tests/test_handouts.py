@@ -28,6 +28,7 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 import handouts  # noqa: E402
+from test_notebook_hygiene import widget_cells  # noqa: E402
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9A][0-9]_*.ipynb"))
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
@@ -381,11 +382,6 @@ def test_without_chromium_the_html_is_complete_and_the_build_says_how_to_get_the
     assert "1 notebook(s) -> 4 files" in said and " MB in " in said, said
     index = (out / "index.html").read_text()
     assert "apt-get install chromium" in index and "98_tiny.pdf" not in index
-
-
-def widget_cells(nb) -> list[int]:
-    return [i for i, c in enumerate(nb.cells) if c.cell_type == "code"
-            and any(handouts.WIDGET_VIEW in o.get("data", {}) for o in c.outputs)]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

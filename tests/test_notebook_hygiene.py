@@ -40,7 +40,7 @@ MACHINE_SPECIFIC = re.compile(
 )
 # Issue 11: a widget to move in these notebooks' "Try it" sections (others may have one too).
 TRY_IT = {"cross_entropy", "entropy_and_kl", "binary_cross_entropy", "regression_losses", "hinge_loss"}
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"  # tools/handouts.py turns these outputs into a note
 EXERCISE = re.compile(r"^### Exercise (\d+)\b", re.M)  # may share a cell with "## Exercises"
 
 

@@ -251,8 +251,9 @@ WIDGET_NOTE = (
 )
 
 
-def without_widgets(nb):
-    """A copy of ``nb`` for paper: each widget output becomes a one-line note, and the widget state goes.
+def widgets_to_notes(nb) -> None:
+    """Make ``nb`` (a copy, changed in place) fit for paper: each widget output becomes a one-line note,
+    and the saved widget state goes.
 
     A saved widget is dead on a page (no kernel behind it) and its text repr ("interactive(children=...")
     means nothing to a reader; every Try it section follows its widget with a static figure of the same
@@ -262,11 +263,10 @@ def without_widgets(nb):
     >>> view = {WIDGET_VIEW: {"model_id": "1"}, "text/plain": "interactive(children=...)"}
     >>> widget = new_output("execute_result", data=view)
     >>> nb = new_notebook(cells=[new_code_cell("interactive(f)", outputs=[widget])], metadata={"widgets": {}})
-    >>> paper = without_widgets(nb)
-    >>> sorted(paper.cells[0].outputs[0].data), "widgets" in paper.metadata
+    >>> widgets_to_notes(nb)
+    >>> sorted(nb.cells[0].outputs[0].data), "widgets" in nb.metadata
     (['text/html'], False)
     """
-    nb = copy.deepcopy(nb)
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:
         if cell.cell_type != "code":
@@ -279,7 +279,6 @@ def without_widgets(nb):
                 outputs.append(nbformat.v4.new_output("display_data", data={"text/html": WIDGET_NOTE}))
                 noted = True
         cell.outputs = outputs
-    return nb
 
 
 def describe_figures(nb, file: str):
@@ -530,7 +529,8 @@ def export_html(exporter: HandoutExporter, nb, title: str, file: str, edition: s
         "handout_edition_label": labels[edition],
         "handout_index_href": "index.html" if edition == "instructor" else "",
     }
-    paper = describe_figures(without_widgets(nb), file)
+    paper = describe_figures(nb, file)  # a copy
+    widgets_to_notes(paper)
     page, _ = exporter.from_notebook_node(paper, resources=resources)
     problems = offline_problems(page)
     if problems:
