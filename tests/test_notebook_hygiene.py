@@ -203,13 +203,12 @@ def test_index_cells_stay_within_300_words_but_its_contents_table():
 
 @pytest.mark.parametrize("path", TEACHING, ids=lambda p: p.name)
 def test_check_your_understanding_has_questions_with_answers_to_reveal(path):
-    cells = load(path).cells
-    start = next(i for i, c in enumerate(cells) if "## Check your understanding" in c.source)
-    end = next(i for i, c in enumerate(cells) if "## Summary" in c.source)
-    section = "".join(c.source for c in cells[start:end] if c.cell_type == "markdown")
-    answers = section.count("<details>")
+    nb = load(path)
+    cells = [nb.cells[i] for i in section(nb, "Check your understanding")]
+    questions = "".join(c.source for c in cells if c.cell_type == "markdown")
+    answers = questions.count("<details>")
     assert 4 <= answers <= 6, f"{path.name}: {answers} questions with an answer to reveal, want 4 to 6"
-    assert answers == section.count("</details>") == section.count("<summary>")
+    assert answers == questions.count("</details>") == questions.count("<summary>")
 
 
 @pytest.mark.parametrize("path", APPENDICES, ids=lambda p: p.name)
